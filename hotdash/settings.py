@@ -4,6 +4,7 @@ Every variable is listed in README.md ("Configuration"). A `.env` file is read o
 HOTDASH_READ_DOT_ENV=1, so a stray file never changes a running deployment.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: it maps the user (or the bearer token) to a database role and tenant.
+    "hotdash.middleware.DbContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -70,9 +73,20 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Two connections to one database (README, "Database roles"):
+# - default: the runtime role hotdash_app, which owns nothing and sees domain rows only through a capability
+#   role and tenant set per transaction (hotdash/db_context.py). Refused at connect time if it could bypass RLS.
+# - owner: the role that owns the schema; only `migrate` (and test set-up) use it.
+DATABASES = {
+    "default": env.db("DATABASE_URL"),
+    "owner": env.db("DATABASE_OWNER_URL", default=env.str("DATABASE_URL")),
+}
+for _alias in DATABASES.values():
+    _alias["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    _alias["CONN_HEALTH_CHECKS"] = True
+# Tests create the database through the owner connection and point the runtime connection at it.
+DATABASES["owner"]["TEST"] = {"NAME": env.str("HOTDASH_TEST_DATABASE", default=None), "DEPENDENCIES": []}
+DATABASES["default"]["TEST"] = {"MIRROR": "owner"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -104,7 +118,13 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Stateless: the token's claims are the identity; no user row is read for a machine client.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTStatelessUserAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["hotdash.api_permissions.HasDbRole"],
+    "EXCEPTION_HANDLER": "hotdash.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
 }
@@ -115,6 +135,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("HOTDASH_ACCESS_TOKEN_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(hours=env.int("HOTDASH_REFRESH_TOKEN_HOURS", default=12)),
+    "SIGNING_KEY": SECRET_KEY,
+    "TOKEN_OBTAIN_SERIALIZER": "hotdash.tokens.ConsoleTokenObtainPairSerializer",
 }
 
 # Celery: JSON only, time limits set once for every task.

@@ -1,4 +1,9 @@
-"""Shared fixtures: a real Celery worker process for the session, pointed at the test database."""
+"""Shared fixtures.
+
+The test database is created and migrated through the owner connection; the code under test connects as
+the runtime role `hotdash_app` (the `default` alias mirrors the owner's database), exactly as in
+production, so no test passes because it ran as a superuser.
+"""
 
 import os
 import subprocess
@@ -7,22 +12,83 @@ import time
 import uuid
 from urllib.parse import quote
 
+import psycopg
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from hotdash.celery import app as celery_app
+from hotdash.db_context import Role, acting_as
+
+# Kept between tests: the schema's history, and what migrate itself installs (groups, permissions, schedules).
+KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission", "auth_group", "auth_group_permissions"}
+KEPT_PREFIXES = ("django_celery_beat_",)
 
 
-def _database_url(db: dict) -> str:
+def database_url(db: dict) -> str:
     credentials = quote(db["USER"] or "", safe="")
     if db.get("PASSWORD"):
         credentials += ":" + quote(db["PASSWORD"], safe="")
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def owner_connect(**kwargs) -> psycopg.Connection:
+    """A plain connection as the owner, outside Django's per-test database guards (set-up and clean-up only)."""
+    return psycopg.connect(database_url(settings.DATABASES["owner"]), **kwargs)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """Create the test database through `owner`, whatever databases the collected tests name."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        db_cfg = setup_databases(
+            verbosity=verbosity, interactive=False, aliases={"default", "owner"}, serialized_aliases=set()
+        )
+    yield
+    with django_db_blocker.unblock():
+        connections.close_all()  # the runtime connection mirrors the owner's database and would keep it open
+        teardown_databases(db_cfg, verbosity=verbosity)
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables_after_transactional_tests(request):
+    """Transactional tests commit; empty the tables after each one through the owner connection.
+
+    Django would flush through `default`, which is the runtime role and may not TRUNCATE anything.
+    """
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    with owner_connect(autocommit=True) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchall()
+            if row[0] not in KEPT_TABLES and not row[0].startswith(KEPT_PREFIXES)
+        ]
+        if tables:
+            names = ", ".join(psycopg.sql.Identifier(t).as_string(connection) for t in tables)
+            connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")  # noqa: S608 - quoted identifiers
+
+
+@pytest.fixture
+def as_service(db):
+    """Run the test body as the service role (the platform and scheduled jobs)."""
+    with acting_as(Role.SERVICE) as context:
+        yield context
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
-    """A `celery worker` subprocess on a queue of its own, reading the test database.
+    """A `celery worker` subprocess on a queue of its own, reading the test database as hotdash_app.
 
     It is torn down before the test database is dropped (it depends on django_db_setup).
     """
@@ -30,7 +96,8 @@ def celery_worker(django_db_setup, django_db_blocker):
     hostname = f"{queue}@localhost"
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=_database_url(settings.DATABASES["default"]),
+        DATABASE_URL=database_url(settings.DATABASES["default"]),
+        DATABASE_OWNER_URL=database_url(settings.DATABASES["owner"]),
         CELERY_TASK_DEFAULT_QUEUE=queue,
     )
     process = subprocess.Popen(

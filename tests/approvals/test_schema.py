@@ -4,6 +4,9 @@ from django.utils import timezone
 
 from approvals.models import AgentApproval
 
+# Constraints and triggers are the schema's own: exercised as the service role, which may write every row.
+pytestmark = pytest.mark.usefixtures("as_service")
+
 
 def make_approval(**overrides) -> AgentApproval:
     fields = {"conversation_id": "conv-1", "serialized": {"$schemaVersion": "1.0"}} | overrides

@@ -1,5 +1,6 @@
 import pytest
 
+from hotdash.db_context import Role, acting_as
 from metrics.models import ObservabilityLog
 from metrics.tasks import observability_log_create_task
 
@@ -12,8 +13,9 @@ def test_a_task_round_trips_through_a_real_worker(celery_worker):
         timeout=30
     )
 
-    # then the worker wrote the row and answered with its id
-    log = ObservabilityLog.objects.get(pk=log_id)
+    # then the worker wrote the row (as the service role) and answered with its id
+    with acting_as(Role.MONITORING):
+        log = ObservabilityLog.objects.get(pk=log_id)
     assert (log.level, log.message, log.request_id, log.metadata) == ("WARN", "queue depth above 50", "req-42", {"depth": 51})
 
 
@@ -23,4 +25,5 @@ def test_a_task_that_fails_reports_the_error_and_writes_nothing(celery_worker):
 
     with pytest.raises(ValueError, match="level must be one of"):
         result.get(timeout=30)
-    assert ObservabilityLog.objects.count() == 0
+    with acting_as(Role.MONITORING):
+        assert ObservabilityLog.objects.count() == 0

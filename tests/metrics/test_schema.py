@@ -1,8 +1,12 @@
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.utils import DatabaseError
 
+from hotdash.db_context import Role, acting_as
 from metrics.models import AgentQuery, DecisionSyncEventLog, Fact, ObservabilityLog
+
+# Constraints and triggers are the schema's own: exercised as the service role, which may write every row.
+pytestmark = pytest.mark.usefixtures("as_service")
 
 APPEND_ONLY = [
     (Fact, {"project": "occ", "topic": "sales", "key": "daily", "value": {"total": 1}}),
@@ -11,24 +15,34 @@ APPEND_ONLY = [
 ]
 
 
+# The trigger guards against whoever holds the privileges anyway: the schema owner here (the capability
+# roles other than the service are refused by their grants first: tests/hotdash/test_rls_matrix.py).
+@pytest.mark.django_db(transaction=True, databases=["default", "owner"])
+@pytest.mark.parametrize("statement", ["UPDATE", "DELETE"])
+@pytest.mark.parametrize(("model", "fields"), APPEND_ONLY, ids=lambda v: getattr(v, "__name__", ""))
+def test_append_only_tables_refuse_update_and_delete_even_by_the_owner(model, fields, statement):
+    with acting_as(Role.SERVICE):
+        row = model.objects.create(**fields)
+    table = model._meta.db_table
+    sql = {"UPDATE": f"UPDATE {table} SET created_at = now()", "DELETE": f"DELETE FROM {table}"}[statement]
+
+    with pytest.raises(DatabaseError, match=f"{table} is append-only: {statement}"), transaction.atomic("owner"):
+        with connections["owner"].cursor() as cursor:
+            cursor.execute(sql)  # noqa: S608 - table name from the model
+
+    with acting_as(Role.SERVICE):
+        assert model.objects.filter(pk=row.pk, created_at=row.created_at).exists()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("model", "fields"), APPEND_ONLY, ids=lambda v: getattr(v, "__name__", ""))
-def test_append_only_tables_refuse_update(model, fields):
+def test_the_service_role_may_delete_append_only_rows_for_retention(model, fields):
     row = model.objects.create(**fields)
 
-    with pytest.raises(DatabaseError, match=f"{model._meta.db_table} is append-only: UPDATE"), transaction.atomic():
-        model.objects.filter(pk=row.pk).update(created_at=row.created_at)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE id = %s", [row.pk])  # noqa: S608
 
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("model", "fields"), APPEND_ONLY, ids=lambda v: getattr(v, "__name__", ""))
-def test_append_only_tables_refuse_delete(model, fields):
-    row = model.objects.create(**fields)
-
-    with pytest.raises(DatabaseError, match=f"{model._meta.db_table} is append-only: DELETE"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608 - table name from the model
-    assert model.objects.filter(pk=row.pk).exists()
+    assert not model.objects.filter(pk=row.pk).exists()
 
 
 @pytest.mark.django_db

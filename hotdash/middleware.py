@@ -1,0 +1,64 @@
+"""Every request that may touch domain rows runs inside `acting_as(...)` for its user or token."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+from hotdash.db_context import DbContext, acting_as
+from hotdash.groups import role_for_user
+from hotdash.tokens import context_from_token
+
+# A caller's request id is kept when it looks like one (so logs join up across services); otherwise ours.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def request_id_for(request: HttpRequest) -> str:
+    given = request.headers.get("X-Request-ID", "")
+    return given if REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def context_for_request(request: HttpRequest, request_id: str) -> DbContext | None:
+    """The bearer token's claims when the request carries one, else the session user's groups."""
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and raw:
+        return context_from_token(raw.strip(), request_id=request_id)
+    role = role_for_user(request.user)
+    return DbContext(role=role, request_id=request_id) if role is not None else None
+
+
+class DbContextMiddleware:
+    """Runs the view in one transaction as the request's role and tenant; no role means no domain rows.
+
+    A 5xx response rolls the transaction back, so a view that failed half-way leaves nothing behind.
+    A streaming response reads after the view has returned: its iterator gets the same context again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = request_id_for(request)
+        context = context_for_request(request, request.request_id)
+        request.db_context = context
+        if context is None:
+            response = self.get_response(request)
+        else:
+            with acting_as(**asdict(context)):
+                response = self.get_response(request)
+                if response.status_code >= 500:
+                    transaction.set_rollback(True)
+            if response.streaming and not response.is_async:
+                response.streaming_content = _streamed_in(context, response.streaming_content)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+def _streamed_in(context: DbContext, content: Iterable[bytes]) -> Iterator[bytes]:
+    with acting_as(**asdict(context)):
+        yield from content

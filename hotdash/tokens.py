@@ -1,0 +1,83 @@
+"""API bearer tokens (simplejwt) and the database context their claims stand for.
+
+A token says who acts (`role`) and for which tenant (`project`, `scope`, `conversation`). Console users get
+theirs from POST /api/v1/auth/token/ with the role of their groups; machine clients get one from
+`manage.py issue_token`. The middleware turns the claims into `acting_as(...)`; the claims are the only
+source of tenant identity for an API call, so a client cannot widen its own scope with a query parameter.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+from hotdash.db_context import DbContext, Role
+from hotdash.groups import role_for_user
+
+# Roles a machine client may hold; console roles come from a user's groups instead.
+MACHINE_ROLES = (Role.SERVICE, Role.TENANT, Role.MONITORING, Role.AI_READONLY)
+TENANT_CLAIMS = ("project", "scope", "conversation")
+MAX_TTL_SECONDS = 365 * 24 * 3600
+
+
+def machine_token_issue(
+    *,
+    role: Role,
+    client: str,
+    project: str | None = None,
+    scope: str | None = None,
+    conversation: str | None = None,
+    ttl_seconds: int = 3600,
+) -> str:
+    """A signed access token for a machine client. Raises ValueError on a request that makes no sense."""
+    if role not in MACHINE_ROLES:
+        allowed = ", ".join(r.short for r in MACHINE_ROLES)
+        raise ValueError(f"role {role.short!r} is for console users; a machine token takes one of {allowed}")
+    if not 0 < ttl_seconds <= MAX_TTL_SECONDS:
+        raise ValueError(f"ttl must be between 1 and {MAX_TTL_SECONDS} seconds, not {ttl_seconds}")
+    tenant = {"project": project, "scope": scope, "conversation": conversation}
+    if role is Role.TENANT and not any(tenant.values()):
+        raise ValueError("a tenant token needs at least one of project, scope or conversation")
+    if not client.strip():
+        raise ValueError("client must name the machine that holds the token")
+    token = AccessToken()
+    token.set_exp(lifetime=timedelta(seconds=ttl_seconds))
+    token["user_id"] = f"{role.short}:{client}"
+    token["username"] = f"{role.short}:{client}"
+    token["role"] = role.short
+    for claim, value in tenant.items():
+        if value:
+            token[claim] = value
+    return str(token)
+
+
+def context_from_token(raw: str, *, request_id: str | None = None) -> DbContext | None:
+    """The context a bearer token stands for; None when the token is invalid, expired or has no known role."""
+    try:
+        token = AccessToken(raw)
+        role = Role.from_short(str(token.get("role", "")))
+    except (TokenError, ValueError):
+        return None
+    return DbContext(
+        role=role,
+        project=token.get("project"),
+        scope=token.get("scope"),
+        conversation_id=token.get("conversation"),
+        request_id=request_id,
+    )
+
+
+class ConsoleTokenObtainPairSerializer(TokenObtainPairSerializer):
+    """Token pair for a console user: the role of their groups, and their name for decided_by."""
+
+    @classmethod
+    def get_token(cls, user) -> RefreshToken:
+        token = super().get_token(user)
+        role = role_for_user(user)
+        if role is not None:
+            token["role"] = role.short
+        token["username"] = user.get_username()
+        return token
