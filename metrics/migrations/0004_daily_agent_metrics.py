@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from django.db import migrations
+
+SQL = Path(__file__).resolve().parent.parent / "sql"
+
+
+class Migration(migrations.Migration):
+    dependencies = [("metrics", "0003_row_level_security")]
+
+    operations = [
+        migrations.RunSQL(
+            sql=(SQL / "0004_daily_agent_metrics.sql").read_text(),
+            reverse_sql=(SQL / "0004_daily_agent_metrics.reverse.sql").read_text(),
+        ),
+    ]

@@ -1,0 +1,196 @@
+"""Role × table × command × tenant: every cell of the access matrix, written down and checked.
+
+Each cell runs as the runtime role hotdash_app after `acting_as(role, <tenant setting>=A)`:
+- own:   the tenant is A, acting on A's row (or inserting a row for A);
+- other: the tenant is A, acting on B's row (or inserting a row for B);
+- none:  the role is set but no tenant setting at all, acting on A's row.
+Outcomes: Y done (row seen / inserted / 1 row changed), N not visible (0 rows), R refused by a policy's
+WITH CHECK, D permission denied by the grants, I refused by the append-only trigger.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from psycopg import errors as pg_errors
+
+from hotdash.db_context import Role, acting_as
+
+pytestmark = pytest.mark.django_db
+
+A, B = "tenant-a", "tenant-b"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    setting: str  # the acting_as keyword that carries the tenant
+    insert: str  # INSERT of a new row for the tenant %(t)s
+    update: str  # UPDATE of one column the most restricted writer may change, by id
+    seed: str = ""  # INSERT of the row each tenant starts with, when it differs from `insert`
+
+
+TABLES = {
+    "facts": Table(
+        "facts", "project",
+        "INSERT INTO facts (project, topic, key, value) VALUES (%(t)s, 'sales', 'k', '1')",
+        "UPDATE facts SET value = value WHERE id = %(id)s",
+    ),
+    "decision_sync_event_logs": Table(
+        "decision_sync_event_logs", "scope",
+        "INSERT INTO decision_sync_event_logs (decision_id, scope, status) VALUES ('d', %(t)s, 'synced')",
+        "UPDATE decision_sync_event_logs SET status = status WHERE id = %(id)s",
+    ),
+    "observability_logs": Table(
+        "observability_logs", "request_id",
+        "INSERT INTO observability_logs (level, message, request_id) VALUES ('ERROR', 'x', %(t)s)",
+        "UPDATE observability_logs SET message = message WHERE id = %(id)s",
+    ),
+    "agent_approvals": Table(
+        "agent_approvals", "conversation_id",
+        "INSERT INTO agent_approvals (conversation_id, serialized) VALUES (%(t)s, '{}')",
+        "UPDATE agent_approvals SET reason = 'checked' WHERE id = %(id)s",
+    ),
+    "agent_feedback": Table(
+        "agent_feedback", "conversation_id",
+        "INSERT INTO agent_feedback (conversation_id, input_text, model_draft) VALUES (%(t)s, 'q', 'a')",
+        "UPDATE agent_feedback SET notes = 'checked' WHERE id = %(id)s",
+    ),
+    "agent_queries": Table(
+        "agent_queries", "conversation_id",
+        "INSERT INTO agent_queries (query, result, conversation_id, agent) VALUES ('q', '{}', %(t)s, 'data')",
+        "UPDATE agent_queries SET human_edited = true WHERE id = %(id)s",
+    ),
+    "support_curated_replies": Table(
+        "support_curated_replies", "conversation_id",
+        "INSERT INTO support_curated_replies (conversation_id, source_message_id, question, reply)"
+        " VALUES (%(t)s, 'new-' || %(t)s, 'q', 'r')",
+        "UPDATE support_curated_replies SET tags = tags WHERE id = %(id)s",
+        seed="INSERT INTO support_curated_replies (conversation_id, source_message_id, question, reply)"
+        " VALUES (%(t)s, 'seed-' || %(t)s, 'q', 'r')",
+    ),
+    "agent_run": Table(
+        "agent_run", "conversation_id",
+        "INSERT INTO agent_run (run_id, agent_name, conversation_id, started_at) VALUES ('new-' || %(t)s, 'a', %(t)s, now())",
+        "UPDATE agent_run SET resolved = true WHERE id = %(id)s",
+        seed="INSERT INTO agent_run (run_id, agent_name, conversation_id, started_at) VALUES ('seed-' || %(t)s, 'a', %(t)s, now())",
+    ),
+    "agent_qc": Table(
+        "agent_qc", "conversation_id",
+        "INSERT INTO agent_qc (run_id, check_name, passed)"
+        " SELECT id, 'new-check', true FROM agent_run WHERE run_id = 'qc-' || %(t)s",
+        "UPDATE agent_qc SET notes = 'checked' WHERE id = %(id)s",
+        seed="INSERT INTO agent_qc (run_id, check_name, passed)"
+        " SELECT id, 'seed-check', true FROM agent_run WHERE run_id = 'qc-' || %(t)s",
+    ),
+}
+
+# (role, table): (SELECT, INSERT, UPDATE, DELETE), each as the outcomes for (own, other, none).
+NO_ACCESS = ("DDD", "DDD", "DDD", "DDD")
+READ_ALL = ("YYY", "DDD", "DDD", "DDD")
+EVERYTHING = ("YYY", "YYY", "YYY", "YYY")
+MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
+    # The service role: the platform and the scheduled jobs see and change everything.
+    **{(Role.SERVICE, table): EVERYTHING for table in TABLES},
+    # Operators: the whole approval queue and query log; they change decision / judgement columns only.
+    (Role.OPERATOR, "agent_approvals"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.OPERATOR, "agent_queries"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.OPERATOR, "decision_sync_event_logs"): READ_ALL,
+    # Annotators: every draft (annotation columns only) and the gold set, which they extend.
+    (Role.ANNOTATOR, "agent_feedback"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.ANNOTATOR, "support_curated_replies"): ("YYY", "YYY", "DDD", "DDD"),
+    # QA reads drafts, the gold set, queries, runs and checks.
+    **{(Role.QA, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_queries", "agent_run", "agent_qc")},
+    # Monitoring reads queries, telemetry, logs, runs and checks.
+    **{
+        (Role.MONITORING, t): READ_ALL
+        for t in ("agent_queries", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc")
+    },
+    # The AI read-only role reads facts across projects, nothing else.
+    (Role.AI_READONLY, "facts"): READ_ALL,
+    # A tenant: its own rows only; it writes facts and telemetry into its own project / scope only.
+    (Role.TENANT, "facts"): ("YNN", "YRR", "DDD", "DDD"),
+    (Role.TENANT, "decision_sync_event_logs"): ("YNN", "YRR", "DDD", "DDD"),
+    (Role.TENANT, "observability_logs"): ("YNN", "DDD", "DDD", "DDD"),
+    **{
+        (Role.TENANT, t): ("YNN", "DDD", "DDD", "DDD")
+        for t in ("agent_approvals", "agent_feedback", "agent_queries", "agent_run", "agent_qc")
+    },
+    # Superusers act as operator and QA together, never as a bypass.
+    (Role.SUPERVISOR, "agent_approvals"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.SUPERVISOR, "agent_queries"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.SUPERVISOR, "decision_sync_event_logs"): READ_ALL,
+    **{(Role.SUPERVISOR, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_run", "agent_qc")},
+}
+COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
+CELLS = ("own", "other", "none")
+
+
+def expected(role: Role, table: str) -> dict[tuple[str, str], str]:
+    outcomes = MATRIX.get((role, table), NO_ACCESS)
+    return {(command, cell): outcomes[i][j] for i, command in enumerate(COMMANDS) for j, cell in enumerate(CELLS)}
+
+
+def seed_rows() -> dict[str, dict[str, int]]:
+    """One row for tenant A and one for tenant B in every table, written by the service; returns their ids."""
+    ids: dict[str, dict[str, int]] = {}
+    with acting_as(Role.SERVICE), connection.cursor() as cursor:
+        for tenant in (A, B):
+            # The runs that agent_qc rows hang on (a check belongs to its run's conversation).
+            cursor.execute(
+                "INSERT INTO agent_run (run_id, agent_name, conversation_id, started_at) VALUES (%s, 'a', %s, now())",
+                ["qc-" + tenant, tenant],
+            )
+        for table in TABLES.values():
+            for tenant in (A, B):
+                cursor.execute((table.seed or table.insert) + " RETURNING id", {"t": tenant})
+                ids.setdefault(table.name, {})[tenant] = cursor.fetchone()[0]
+    return ids
+
+
+def outcome(role: Role, tenant_settings: dict, sql: str, params: dict, command: str) -> str:
+    """Run one statement as `role`; report what happened, then undo it."""
+    try:
+        with transaction.atomic():
+            with acting_as(role, **tenant_settings), connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                changed = cursor.fetchone()[0] if command == "SELECT" else cursor.rowcount
+            transaction.set_rollback(True)
+    except DatabaseError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, pg_errors.InsufficientPrivilege):
+            return "R" if "row-level security" in str(cause) else "D"
+        if isinstance(cause, pg_errors.RestrictViolation):
+            return "I"
+        raise
+    return "Y" if changed == 1 else "N" if changed == 0 else f"?{changed}"
+
+
+def observed(role: Role, table: Table, ids: dict[str, dict[str, int]]) -> dict[tuple[str, str], str]:
+    results = {}
+    for cell in CELLS:
+        settings = {} if cell == "none" else {table.setting: A}
+        target = B if cell == "other" else A
+        row = {"id": ids[table.name][target], "t": target}
+        statements = {
+            "SELECT": f"SELECT count(*) FROM {table.name} WHERE id = %(id)s",  # noqa: S608 - fixed names
+            "INSERT": table.insert,
+            "UPDATE": table.update,
+            "DELETE": f"DELETE FROM {table.name} WHERE id = %(id)s",  # noqa: S608 - fixed names
+        }
+        for command, sql in statements.items():
+            results[(command, cell)] = outcome(role, settings, sql, row, command)
+    return results
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+@pytest.mark.parametrize("role", sorted(Role, key=lambda r: r.value), ids=lambda r: r.short)
+def test_access_matrix(role, table):
+    ids = seed_rows()
+
+    assert observed(role, TABLES[table], ids) == expected(role, table)
+
+
+def test_the_matrix_names_only_real_roles_and_tables():
+    assert {role for role, _ in MATRIX} <= set(Role)
+    assert {table for _, table in MATRIX} <= set(TABLES)
