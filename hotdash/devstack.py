@@ -407,7 +407,12 @@ def main(argv: list[str] | None = None) -> int:
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(func=run_test)
     commands.add_parser("stop", help="stop the embedded servers").set_defaults(func=run_stop)
-    args = parser.parse_args(argv)
+    # Options meant for pytest (-q, -k EXPR, ...) are not ours: pass them through untouched.
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "test":
+        args.pytest_args = [*extra, *args.pytest_args]
     return args.func(args)
 
 
