@@ -4,13 +4,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv stop clean
+.PHONY: demo test bench venv stop clean
 
 demo: venv
 	$(PY) -m hotdash.devstack demo
 
 test: venv
 	$(PY) -m hotdash.devstack test $(PYTEST_ARGS)
+
+# make bench BENCH="rls_overhead --rows 1000000"; results and commands are kept in docs/benchmarks.md.
+bench: venv
+	$(PY) -m hotdash.devstack bench $(BENCH)
 
 stop: venv
 	$(PY) -m hotdash.devstack stop

@@ -2,6 +2,7 @@
 
     python -m hotdash.devstack demo          # migrate, seed, then web + worker + beat in the foreground
     python -m hotdash.devstack test [ARGS]   # the whole pytest suite (ARGS go to pytest)
+    python -m hotdash.devstack bench NAME    # benchmarks/NAME.py against a database of its own
     python -m hotdash.devstack stop          # stop the embedded servers of HOTDASH_DATA_DIR
 
 Which servers: DATABASE_URL + DATABASE_OWNER_URL / REDIS_URL when set; otherwise, for tests, the
@@ -40,6 +41,8 @@ TEST_DATABASE = "hotdash"
 RUNTIME_ROLE = "hotdash_app"
 # The test suite keeps to its own Redis database so it never reads a demo's queues or cache.
 TEST_REDIS_DB = 15
+BENCH_DATABASE = "hotdash_bench"
+BENCH_REDIS_DB = 14
 
 
 def say(message: str) -> None:
@@ -385,6 +388,19 @@ def run_test(args: argparse.Namespace) -> int:
         servers.stop_embedded()
 
 
+def run_bench(args: argparse.Namespace) -> int:
+    """A benchmark from benchmarks/ against its own database (never the demo's), migrated first."""
+    servers = choose_servers(use_local=True, database=BENCH_DATABASE, redis_db=BENCH_REDIS_DB)
+    try:
+        ensure_database(servers.owner_database_url)
+        env = django_env(servers, DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_DEBUG="0")
+        manage(env, "migrate", "--no-input", "--verbosity", "0")
+        say(f"benchmark {args.name} against {servers.database_url}")
+        return subprocess.run([PYTHON, "-m", f"benchmarks.{args.name}", *args.bench_args], env=env, cwd=BASE_DIR).returncode
+    finally:
+        servers.stop_embedded()
+
+
 def test_database_name() -> str:
     """One test database per checkout, so two clones (or CI beside a session) never drop each other's."""
     return "test_hotdash_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:10]
@@ -406,13 +422,19 @@ def main(argv: list[str] | None = None) -> int:
     test = commands.add_parser("test", help="run the test suite")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(func=run_test)
+    bench = commands.add_parser("bench", help="run a benchmark of benchmarks/ (NAME [ARGS])")
+    bench.add_argument("name")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    bench.set_defaults(func=run_bench)
     commands.add_parser("stop", help="stop the embedded servers").set_defaults(func=run_stop)
     # Options meant for pytest (-q, -k EXPR, ...) are not ours: pass them through untouched.
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "test":
+    if extra and args.command not in ("test", "bench"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "test":
         args.pytest_args = [*extra, *args.pytest_args]
+    if args.command == "bench":
+        args.bench_args = [*extra, *args.bench_args]
     return args.func(args)
 
 
