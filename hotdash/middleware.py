@@ -9,6 +9,7 @@ from dataclasses import asdict
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 
 from hotdash.db_context import DbContext, acting_as
 from hotdash.groups import role_for_user
@@ -37,6 +38,8 @@ class DbContextMiddleware:
 
     A 5xx response rolls the transaction back, so a view that failed half-way leaves nothing behind.
     A streaming response reads after the view has returned: its iterator gets the same context again.
+    A view that waits (a long poll) declares `db_context_per_read = True` and opens a short
+    `acting_as(**request.db_context)` for each read instead, so it holds no transaction while it waits.
     """
 
     def __init__(self, get_response):
@@ -46,7 +49,7 @@ class DbContextMiddleware:
         request.request_id = request_id_for(request)
         context = context_for_request(request, request.request_id)
         request.db_context = context
-        if context is None:
+        if context is None or _reads_in_own_transactions(request):
             response = self.get_response(request)
         else:
             with acting_as(**asdict(context)):
@@ -57,6 +60,14 @@ class DbContextMiddleware:
                 response.streaming_content = _streamed_in(context, response.streaming_content)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+def _reads_in_own_transactions(request: HttpRequest) -> bool:
+    try:
+        view = resolve(request.path_info, getattr(request, "urlconf", None)).func
+    except Resolver404:
+        return False
+    return bool(getattr(getattr(view, "cls", view), "db_context_per_read", False))
 
 
 def _streamed_in(context: DbContext, content: Iterable[bytes]) -> Iterator[bytes]:

@@ -124,6 +124,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["hotdash.api_permissions.HasDbRole"],
+    "DEFAULT_PARSER_CLASSES": ["hotdash.api_parsers.SizeLimitedJSONParser"],
     "EXCEPTION_HANDLER": "hotdash.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "hotdash.api_pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
@@ -139,6 +140,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
 }
+
+# The approval queue (README, "Configuration").
+HOTDASH_APPROVAL_TTL_SECONDS = env.int("HOTDASH_APPROVAL_TTL_SECONDS", default=24 * 3600)
+HOTDASH_APPROVAL_SLA_SECONDS = env.int("HOTDASH_APPROVAL_SLA_SECONDS", default=5 * 60)
+HOTDASH_APPROVAL_LEASE_SECONDS = env.int("HOTDASH_APPROVAL_LEASE_SECONDS", default=120)
+HOTDASH_API_MAX_BODY_BYTES = env.int("HOTDASH_API_MAX_BODY_BYTES", default=1024 * 1024)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("HOTDASH_ACCESS_TOKEN_MINUTES", default=15)),

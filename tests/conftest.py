@@ -50,6 +50,12 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         connections.close_all()  # the runtime connection mirrors the owner's database and would keep it open
+        # The live server's request threads keep theirs while a client keeps its socket alive.
+        with owner_connect(autocommit=True) as owner:
+            owner.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
         teardown_databases(db_cfg, verbosity=verbosity)
 
 

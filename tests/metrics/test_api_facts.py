@@ -1,22 +1,15 @@
 """The facts API over real HTTP: a token's project is the only project it reads or writes."""
 
-import io
 import time
 
 import pytest
 import requests
-from django.core.management import call_command
 
 from hotdash.db_context import Role, acting_as
 from metrics.models import Fact
+from tests.api_client import issue_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def issue_token(*args: str) -> str:
-    out = io.StringIO()
-    call_command("issue_token", *args, stdout=out)
-    return out.getvalue().strip()
 
 
 def bearer(token: str) -> dict[str, str]:

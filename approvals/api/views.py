@@ -1,0 +1,122 @@
+from dataclasses import asdict
+
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from approvals.api.filters import ApprovalFilter
+from approvals.api.serializers import (
+    ApprovalCreateSerializer,
+    ApprovalDetailSerializer,
+    ApprovalSerializer,
+    DecisionSerializer,
+    RejectionSerializer,
+    WaitSerializer,
+)
+from approvals.models import ApprovalStatus, DecisionChannel, DecisionOutcome
+from approvals.realtime import approval_wait
+from approvals.sdk_state import StateError
+from approvals.selectors import approval_list
+from approvals.services import (
+    ApprovalAlreadyDecided,
+    ApprovalConflict,
+    ApprovalNotFound,
+    InvalidDecision,
+    approval_create,
+    approval_decide,
+)
+from hotdash.db_context import Role, acting_as
+
+READERS = {Role.SERVICE, Role.OPERATOR, Role.SUPERVISOR, Role.TENANT}
+DECIDERS = {Role.SERVICE, Role.OPERATOR, Role.SUPERVISOR}
+
+
+class ApprovalListCreateView(generics.ListCreateAPIView):
+    """The agent platform queues a paused run (POST); agents and operators list approvals (GET)."""
+
+    queryset = approval_list()
+    serializer_class = ApprovalSerializer
+    filterset_class = ApprovalFilter
+    allowed_roles = {"GET": READERS, "POST": {Role.SERVICE}}
+
+    def get_serializer_class(self):
+        return ApprovalCreateSerializer if self.request.method == "POST" else ApprovalSerializer
+
+    def create(self, request, *args, **kwargs):
+        incoming = ApprovalCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            approval, created = approval_create(**incoming.validated_data)
+        except StateError as exc:
+            raise ValidationError({"serialized": [str(exc)]}) from None
+        except InvalidDecision as exc:
+            raise ValidationError({exc.field: [exc.message]}) from None
+        except ApprovalConflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        body = ApprovalDetailSerializer(approval).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class ApprovalDetailView(APIView):
+    """One approval with its decision. `?wait=N` (N <= 60 s) answers as soon as it is decided or expired.
+
+    It reads in short transactions of its own (db_context_per_read) so a waiting agent holds no database
+    connection inside a transaction while it waits.
+    """
+
+    db_context_per_read = True
+    allowed_roles = READERS
+    serializer_class = ApprovalDetailSerializer
+
+    def get(self, request, pk: int):
+        wait = WaitSerializer(data=request.query_params)
+        wait.is_valid(raise_exception=True)
+        context = asdict(request.db_context)
+        found = {}
+
+        def settled() -> bool:
+            with acting_as(**context):
+                found["approval"] = approval_list().filter(pk=pk).first()
+            return found["approval"] is None or found["approval"].status != ApprovalStatus.PENDING
+
+        if wait.validated_data["wait"]:
+            approval_wait(pk, seconds=wait.validated_data["wait"], settled=settled)
+        else:
+            settled()
+        if found["approval"] is None:
+            raise NotFound("No approval with this id is visible to you.")
+        return Response(ApprovalDetailSerializer(found["approval"]).data)
+
+
+class ApprovalDecideView(APIView):
+    """POST .../approve/ or .../reject/: decide once. 409 with the current state when already decided."""
+
+    allowed_roles = DECIDERS
+    outcome: str = ""
+
+    def get_serializer_class(self):
+        return RejectionSerializer if self.outcome == DecisionOutcome.REJECTED else DecisionSerializer
+
+    def post(self, request, pk: int):
+        incoming = self.get_serializer_class()(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            approval = approval_decide(
+                approval_id=pk,
+                outcome=self.outcome,
+                decided_by=request.user.get_username(),
+                reason=incoming.validated_data.get("reason"),
+                via=DecisionChannel.API,
+                request_id=request.request_id,
+            )
+        except ApprovalNotFound:
+            raise NotFound("No approval with this id is visible to you.") from None
+        except InvalidDecision as exc:
+            raise ValidationError({exc.field: [exc.message]}) from None
+        except ApprovalAlreadyDecided as exc:
+            return Response(
+                {"detail": f"This approval is already {exc.approval.status}.", "approval": ApprovalSerializer(exc.approval).data},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(ApprovalSerializer(approval).data)

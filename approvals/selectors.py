@@ -1,0 +1,65 @@
+"""Reads of the approval queue, shared by the operator workbench and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from approvals.models import AgentApproval, ApprovalDecision, ApprovalLease, ApprovalStatus
+
+
+def approval_list() -> QuerySet[AgentApproval]:
+    return AgentApproval.objects.all()
+
+
+def approval_queue() -> QuerySet[AgentApproval]:
+    """Pending approvals, oldest first (the partial index agent_approvals_pending_idx serves it)."""
+    return AgentApproval.objects.filter(status=ApprovalStatus.PENDING).order_by("created_at", "id")
+
+
+def sla_deadline():
+    """Pending approvals created before this moment have breached the SLA."""
+    return timezone.now() - timedelta(seconds=settings.HOTDASH_APPROVAL_SLA_SECONDS)
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    pending: int
+    breached: int
+    oldest_created_at: object | None
+
+
+def approval_queue_stats() -> QueueStats:
+    """Counts for the queue header; both come from the partial index of pending rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE created_at < %s), min(created_at)"
+            " FROM agent_approvals WHERE status = 'pending'",
+            [sla_deadline()],
+        )
+        pending, breached, oldest = cursor.fetchone()
+    return QueueStats(pending=pending, breached=breached, oldest_created_at=oldest)
+
+
+def approval_pending_choices(column: str) -> list[str]:
+    """Distinct agents or tools among pending approvals, for the queue's filters."""
+    expression = {"agent": "agent", "tool": "unnest(tool_names)"}[column]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT {expression} AS value FROM agent_approvals"  # noqa: S608 - fixed expressions
+            " WHERE status = 'pending' ORDER BY 1"
+        )
+        return [value for (value,) in cursor.fetchall() if value]
+
+
+def approval_decision_for(approval: AgentApproval) -> ApprovalDecision | None:
+    return ApprovalDecision.objects.filter(approval=approval).first()
+
+
+def approval_lease_for(approval: AgentApproval) -> ApprovalLease | None:
+    return ApprovalLease.objects.filter(approval=approval, expires_at__gt=timezone.now()).first()

@@ -1,0 +1,300 @@
+"""Writes of the approval queue: create from an agent's paused run, decide once, expire, lease.
+
+Design note. A decision is single-use. The decisive statement is one conditional UPDATE
+(`... WHERE id = %s AND status = 'pending' AND not past its TTL`): of any number of concurrent deciders,
+exactly one changes the row, the others change nothing and are told the current state (HTTP 409).
+The same transaction writes the audit row, whose table allows one row per approval, and a trigger refuses
+to rewrite a decided row whatever the writer, so neither a bug here nor a hand-written UPDATE can decide
+twice. An approval past its TTL is expired (never rejected): the agent learns that nobody decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from approvals.models import (
+    AgentApproval,
+    ApprovalDecision,
+    ApprovalLease,
+    ApprovalStatus,
+    DecisionChannel,
+    DecisionOutcome,
+)
+from approvals.realtime import approvals_changed_publish
+from approvals.sdk_state import run_state_read
+from hotdash.db_context import Role, acting_as
+
+EXPIRED_REASON = "no decision within TTL"
+MIN_TTL_SECONDS = 10
+MAX_TTL_SECONDS = 30 * 24 * 3600
+MAX_REASON_LENGTH = 2000
+EXPIRY_BATCH = 1000
+
+
+class ApprovalNotFound(Exception):
+    pass
+
+
+class ApprovalAlreadyDecided(Exception):
+    """The approval is no longer pending; carries it as it is now."""
+
+    def __init__(self, approval: AgentApproval):
+        super().__init__(f"approval {approval.pk} is already {approval.status}")
+        self.approval = approval
+
+
+class ApprovalConflict(Exception):
+    """The same paused tool calls were posted for a different conversation."""
+
+
+class InvalidDecision(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+# --- create -------------------------------------------------------------------------------------------
+
+
+def approval_create(
+    *, conversation_id: str, serialized: dict | str, ttl_seconds: int | None = None
+) -> tuple[AgentApproval, bool]:
+    """Queue the pending tool calls of a paused run; (approval, created). Idempotent on the call ids.
+
+    Raises StateError (from sdk_state) for a state we cannot read, InvalidDecision for a bad TTL,
+    ApprovalConflict when the same calls were already posted for another conversation.
+    """
+    state = run_state_read(serialized)
+    ttl = settings.HOTDASH_APPROVAL_TTL_SECONDS if ttl_seconds is None else ttl_seconds
+    if not MIN_TTL_SECONDS <= ttl <= MAX_TTL_SECONDS:
+        raise InvalidDecision("ttl_seconds", f"must be between {MIN_TTL_SECONDS} and {MAX_TTL_SECONDS}")
+    existing = AgentApproval.objects.filter(call_id=state.call_key).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                now = timezone.now()
+                approval = AgentApproval.objects.create(
+                    conversation_id=conversation_id,
+                    serialized=state.document,
+                    last_interruptions=[item.as_json() for item in state.interruptions],
+                    schema_version=state.schema_version,
+                    call_id=state.call_key,
+                    created_at=now,
+                    updated_at=now,
+                    expires_at=now + timedelta(seconds=ttl),
+                )
+            approval.refresh_from_db(fields=["agent", "tool_names"])
+            return approval, True
+        except IntegrityError:
+            # Posted twice at the same moment: the other request created it.
+            existing = AgentApproval.objects.get(call_id=state.call_key)
+    if existing.conversation_id != conversation_id:
+        raise ApprovalConflict(
+            f"these tool calls were queued as approval {existing.pk} for conversation {existing.conversation_id!r}"
+        )
+    return existing, False
+
+
+# --- decide -------------------------------------------------------------------------------------------
+
+_DECIDE_SQL = """
+UPDATE agent_approvals
+SET status = %(outcome)s, approved_by = %(decided_by)s, reason = %(reason)s, decided_at = clock_timestamp()
+WHERE id = ANY(%(ids)s) AND status = 'pending' AND (expires_at IS NULL OR expires_at > clock_timestamp())
+RETURNING id
+"""
+
+
+def _checked_reason(outcome: str, reason: str | None) -> str | None:
+    reason = (reason or "").strip() or None
+    if outcome == DecisionOutcome.REJECTED and reason is None:
+        raise InvalidDecision("reason", "a rejection needs a reason: the agent's model reads it")
+    if reason is not None and len(reason) > MAX_REASON_LENGTH:
+        raise InvalidDecision("reason", f"must be at most {MAX_REASON_LENGTH} characters")
+    return reason
+
+
+def _decide_rows(
+    ids: list[int], *, outcome: str, decided_by: str, reason: str | None, via: str, request_id: str | None
+) -> list[int]:
+    """Decide those of `ids` that are still pending and in time; write their audit rows; return their ids."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _DECIDE_SQL, {"outcome": outcome, "decided_by": decided_by, "reason": reason, "ids": ids}
+        )
+        decided = sorted(row[0] for row in cursor.fetchall())
+    if decided:
+        ApprovalDecision.objects.bulk_create(
+            ApprovalDecision(
+                approval_id=approval_id,
+                outcome=outcome,
+                decided_by=decided_by,
+                reason=reason,
+                via=via,
+                request_id=request_id,
+            )
+            for approval_id in decided
+        )
+        ApprovalLease.objects.filter(approval_id__in=decided).delete()
+        transaction.on_commit(lambda: approvals_changed_publish(decided))
+    return decided
+
+
+def approval_decide(
+    *,
+    approval_id: int,
+    outcome: str,
+    decided_by: str,
+    reason: str | None = None,
+    via: str = DecisionChannel.API,
+    request_id: str | None = None,
+) -> AgentApproval:
+    """Approve or reject one pending approval, once. Raises ApprovalNotFound, ApprovalAlreadyDecided, InvalidDecision."""
+    if outcome not in (DecisionOutcome.APPROVED, DecisionOutcome.REJECTED):
+        raise InvalidDecision("outcome", "must be approved or rejected")
+    reason = _checked_reason(outcome, reason)
+    with transaction.atomic():
+        decided = _decide_rows(
+            [approval_id], outcome=outcome, decided_by=decided_by, reason=reason, via=via, request_id=request_id
+        )
+        approval = AgentApproval.objects.filter(pk=approval_id).first()
+    if approval is None:
+        raise ApprovalNotFound(approval_id)
+    if not decided:
+        if approval.status == ApprovalStatus.PENDING:
+            # Pending but past its TTL: the expiry job has not come by yet. It is expired now, not decided.
+            approvals_expire(approval_ids=[approval_id])
+            approval.refresh_from_db()
+        raise ApprovalAlreadyDecided(approval)
+    return approval
+
+
+@dataclass(frozen=True)
+class BulkDecision:
+    decided: list[int]
+    skipped: dict[int, str]  # id -> its status, for those no longer pending (or gone)
+
+
+def approvals_decide_bulk(
+    *, approval_ids: list[int], outcome: str, decided_by: str, reason: str | None = None, request_id: str | None = None
+) -> BulkDecision:
+    """Decide many approvals in one transaction; those no longer pending are skipped and reported."""
+    if outcome not in (DecisionOutcome.APPROVED, DecisionOutcome.REJECTED):
+        raise InvalidDecision("outcome", "must be approved or rejected")
+    reason = _checked_reason(outcome, reason)
+    ids = sorted(set(approval_ids))
+    with transaction.atomic():
+        # Lock in id order, as every multi-row writer here does, so two bulk decisions cannot deadlock.
+        list(AgentApproval.objects.filter(pk__in=ids).order_by("pk").select_for_update().values_list("pk", flat=True))
+        decided = _decide_rows(
+            ids, outcome=outcome, decided_by=decided_by, reason=reason, via=DecisionChannel.BULK, request_id=request_id
+        )
+    statuses = dict(AgentApproval.objects.filter(pk__in=set(ids) - set(decided)).values_list("pk", "status"))
+    return BulkDecision(decided=decided, skipped={pk: statuses.get(pk, "missing") for pk in ids if pk not in decided})
+
+
+# --- expire -------------------------------------------------------------------------------------------
+
+_EXPIRE_SQL = """
+UPDATE agent_approvals
+SET status = 'expired', reason = %(reason)s, decided_at = clock_timestamp()
+WHERE id IN (
+    SELECT id FROM agent_approvals
+    WHERE status = 'pending' AND expires_at <= clock_timestamp() {only}
+    ORDER BY id LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING id
+"""
+
+
+def approvals_expire(*, approval_ids: list[int] | None = None, limit: int = EXPIRY_BATCH) -> list[int]:
+    """Expire pending approvals past their TTL (all due ones, or those of `approval_ids`), up to `limit`.
+
+    Runs in the caller's transaction and role. Rows another transaction is deciding right now are skipped
+    (SKIP LOCKED): that decision wins if it is in time, and the next run picks up the rest.
+    """
+    only = "AND id = ANY(%(ids)s)" if approval_ids is not None else ""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_EXPIRE_SQL.format(only=only), {"reason": EXPIRED_REASON, "limit": limit, "ids": approval_ids})
+        expired = sorted(row[0] for row in cursor.fetchall())
+        if expired:
+            ApprovalDecision.objects.bulk_create(
+                ApprovalDecision(
+                    approval_id=approval_id,
+                    outcome=DecisionOutcome.EXPIRED,
+                    decided_by="system:expiry",
+                    reason=EXPIRED_REASON,
+                    via=DecisionChannel.EXPIRY,
+                )
+                for approval_id in expired
+            )
+            transaction.on_commit(lambda: approvals_changed_publish(expired))
+    return expired
+
+
+def approvals_expire_due(*, batch: int = EXPIRY_BATCH) -> int:
+    """The scheduler's job: expire every due approval, one transaction per batch, as the service role.
+
+    Idempotent and restart-safe: the state lives in the table, so after any outage one run catches up.
+    """
+    total = 0
+    while True:
+        with acting_as(Role.SERVICE):
+            expired = approvals_expire(limit=batch)
+        total += len(expired)
+        if len(expired) < batch:
+            return total
+
+
+# --- leases ("decide and next") ---------------------------------------------------------------------
+
+_NEXT_SQL = """
+SELECT a.id FROM agent_approvals a
+LEFT JOIN approval_leases l ON l.approval_id = a.id
+WHERE a.status = 'pending' AND NOT a.id = ANY(%(exclude)s::bigint[])
+  AND (l.approval_id IS NULL OR l.expires_at <= clock_timestamp() OR l.holder = %(holder)s)
+ORDER BY a.created_at, a.id
+LIMIT 1
+FOR UPDATE OF a SKIP LOCKED
+"""
+
+
+def approval_lease_claim(*, approval_id: int, holder: str) -> ApprovalLease:
+    """Claim (or renew) the lease on an approval the operator has open; returns the lease as it stands.
+
+    A lease held by someone else and still running is left alone and returned, so the page can say who.
+    """
+    expires_at = timezone.now() + timedelta(seconds=settings.HOTDASH_APPROVAL_LEASE_SECONDS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO approval_leases (approval_id, holder, expires_at) VALUES (%(id)s, %(holder)s, %(until)s)
+            ON CONFLICT (approval_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+            WHERE approval_leases.holder = excluded.holder OR approval_leases.expires_at <= clock_timestamp()
+            """,
+            {"id": approval_id, "holder": holder, "until": expires_at},
+        )
+        return ApprovalLease.objects.get(approval_id=approval_id)
+
+
+def approval_next_claim(*, holder: str, exclude: list[int] | None = None) -> AgentApproval | None:
+    """The oldest pending approval nobody else has open, leased to `holder`; None when the queue is clear."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(_NEXT_SQL, {"holder": holder, "exclude": exclude or []})
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        approval_lease_claim(approval_id=row[0], holder=holder)
+        return AgentApproval.objects.get(pk=row[0])
+
+
+def approval_lease_release(*, approval_id: int, holder: str) -> None:
+    ApprovalLease.objects.filter(approval_id=approval_id, holder=holder).delete()
