@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import psycopg
@@ -92,6 +93,23 @@ def as_service(db):
         yield context
 
 
+@dataclass(frozen=True)
+class CeleryWorker:
+    hostname: str
+    queue: str
+    env: dict  # the environment of Celery processes that belong with this worker (beat, for one)
+
+
+def celery_env(queue: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url(settings.DATABASES["default"]),
+        DATABASE_OWNER_URL=database_url(settings.DATABASES["owner"]),
+        CELERY_TASK_DEFAULT_QUEUE=queue,
+    )
+    return env
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
     """A `celery worker` subprocess on a queue of its own, reading the test database as hotdash_app.
@@ -100,12 +118,7 @@ def celery_worker(django_db_setup, django_db_blocker):
     """
     queue = f"hotdash-test-{uuid.uuid4().hex[:8]}"
     hostname = f"{queue}@localhost"
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url(settings.DATABASES["default"]),
-        DATABASE_OWNER_URL=database_url(settings.DATABASES["owner"]),
-        CELERY_TASK_DEFAULT_QUEUE=queue,
-    )
+    env = celery_env(queue)
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "hotdash", "worker", "-P", "solo", "-Q", queue, "-n", hostname,
          "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
@@ -120,7 +133,7 @@ def celery_worker(django_db_setup, django_db_blocker):
                 pytest.fail(f"celery worker exited with code {process.returncode}")
             if time.monotonic() > deadline:
                 pytest.fail("celery worker did not answer a ping within 60 s")
-        yield hostname
+        yield CeleryWorker(hostname=hostname, queue=queue, env=env)
     finally:
         celery_app.conf.task_default_queue = previous_queue
         process.terminate()

@@ -13,7 +13,7 @@ def test_healthz_is_200_when_database_redis_and_worker_are_up(client, celery_wor
         "redis": True,
         "celery": True,
     }
-    assert celery_worker in body["checks"]["celery"]["detail"]["workers"]
+    assert celery_worker.hostname in body["checks"]["celery"]["detail"]["workers"]
 
 
 @pytest.mark.django_db
