@@ -1,0 +1,322 @@
+"""The operator workbench: the approval queue, the item page, bulk decisions and live queue counts.
+
+Every decision goes through approvals.services; this module only turns requests into service calls and
+results into pages.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from approvals import selectors
+from approvals.display import action_summary, age_text, call_summary, pretty_json
+from approvals.models import AgentApproval, ApprovalStatus, DecisionChannel, DecisionOutcome
+from approvals.sdk_state import last_user_message
+from approvals.services import (
+    ApprovalAlreadyDecided,
+    ApprovalNotFound,
+    InvalidDecision,
+    approval_decide,
+    approval_lease_claim,
+    approval_lease_release,
+    approval_next_claim,
+    approvals_decide_bulk,
+)
+from hotdash.admin import ConsoleModelAdmin
+
+QUEUE = ApprovalStatus.PENDING
+VERBS = {DecisionOutcome.APPROVED: "approve", DecisionOutcome.REJECTED: "reject"}
+
+
+class QueueStatusFilter(admin.SimpleListFilter):
+    """Status, where no choice means the queue (pending): what an operator opens the page for."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(QUEUE, "Pending (the queue)"), *[(s, l) for s, l in ApprovalStatus.choices if s != QUEUE], ("all", "All")]
+
+    def value(self):
+        return super().value() or QUEUE
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() == "all" else queryset.filter(status=self.value())
+
+
+class AgentFilter(admin.SimpleListFilter):
+    title = "agent"
+    parameter_name = "agent"
+
+    def lookups(self, request, model_admin):
+        return [(agent, agent) for agent in selectors.approval_pending_choices("agent")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(agent=self.value()) if self.value() else queryset
+
+
+class ToolFilter(admin.SimpleListFilter):
+    title = "tool"
+    parameter_name = "tool"
+
+    def lookups(self, request, model_admin):
+        return [(tool, tool) for tool in selectors.approval_pending_choices("tool")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(tool_names__contains=[self.value()]) if self.value() else queryset
+
+
+class SlaFilter(admin.SimpleListFilter):
+    title = "SLA"
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [("breached", "Breached"), ("within", "Within SLA")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "breached":
+            return queryset.filter(status=QUEUE, created_at__lt=selectors.sla_deadline())
+        if self.value() == "within":
+            return queryset.filter(status=QUEUE, created_at__gte=selectors.sla_deadline())
+        return queryset
+
+
+@admin.register(AgentApproval)
+class AgentApprovalAdmin(ConsoleModelAdmin):
+    list_display = ["number", "age", "agent", "conversation_id", "action", "status_badge"]
+    list_display_links = ["number", "action"]
+    list_filter = [QueueStatusFilter, SlaFilter, AgentFilter, ToolFilter]
+    search_fields = ["=conversation_id", "=call_id"]
+    search_help_text = "Exact conversation id or tool call id."
+    list_per_page = 50
+    # The table holds millions of decided rows: never count all of them for a page.
+    show_full_result_count = False
+    actions = ["approve_selected", "reject_selected"]
+    change_list_template = "approvals/admin/queue.html"
+
+    class Media:
+        css = {"all": ["approvals/workbench.css"]}
+        js = ["approvals/workbench.js"]
+
+    # --- the queue -----------------------------------------------------------------------------------
+
+    def get_ordering(self, request):
+        # The queue is served oldest first from its partial index; history newest first.
+        if request.GET.get("status", QUEUE) == QUEUE:
+            return ["created_at", "id"]
+        return ["-created_at", "-id"]
+
+    def get_queryset(self, request):
+        return selectors.approval_list().defer("serialized")
+
+    @admin.display(description="#", ordering="id")
+    def number(self, approval):
+        return approval.pk
+
+    @admin.display(description="Age", ordering="created_at")
+    def age(self, approval):
+        text = age_text(approval.created_at, timezone.now())
+        if approval.status == QUEUE and approval.created_at < selectors.sla_deadline():
+            return format_html('<span class="sla-breached" title="Past the SLA">{}</span>', text)
+        return format_html('<span class="sla-ok">{}</span>', text)
+
+    @admin.display(description="Wants to")
+    def action(self, approval):
+        return action_summary(approval.last_interruptions)
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, approval):
+        return format_html('<span class="status status-{}">{}</span>', approval.status, approval.get_status_display())
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        extra_context = {
+            **(extra_context or {}),
+            "queue_stats": selectors.approval_queue_stats(),
+            "queue_stats_url": reverse("admin:approvals_agentapproval_queue_stats"),
+            "next_url": reverse("admin:approvals_agentapproval_next"),
+            "sla_minutes": settings.HOTDASH_APPROVAL_SLA_SECONDS // 60,
+        }
+        return super().changelist_view(request, extra_context)
+
+    # --- what nobody does here -----------------------------------------------------------------------
+
+    def has_add_permission(self, request):
+        return False  # approvals come from agents, through the API
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an approval is an audit record; retention removes old ones
+
+    # --- the item page -------------------------------------------------------------------------------
+
+    def get_urls(self):
+        own = [
+            path("queue-stats/", self.admin_site.admin_view(self.queue_stats_view), name="approvals_agentapproval_queue_stats"),
+            path("next/", self.admin_site.admin_view(self.next_view), name="approvals_agentapproval_next"),
+            path("<int:pk>/decide/", self.admin_site.admin_view(self.decide_view), name="approvals_agentapproval_decide"),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        approval = self.get_object(request, object_id)
+        if approval is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        can_decide = approval.status == QUEUE and self.has_change_permission(request, approval)
+        lease = approval_lease_claim(approval_id=approval.pk, holder=request.user.get_username()) if can_decide else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Approval #{approval.pk}",
+            "approval": approval,
+            "calls": [
+                {**call, "summary": call_summary(call), "arguments_json": pretty_json(call.get("arguments") or {})}
+                for call in approval.last_interruptions
+            ],
+            "user_message": last_user_message(approval.serialized or {}),
+            "raw_state": pretty_json(approval.serialized),
+            "age": age_text(approval.created_at, timezone.now()),
+            "breached": approval.status == QUEUE and approval.created_at < selectors.sla_deadline(),
+            "sla_minutes": settings.HOTDASH_APPROVAL_SLA_SECONDS // 60,
+            "can_decide": can_decide,
+            "someone_else": lease if lease and lease.holder != request.user.get_username() else None,
+            "decision": selectors.approval_decision_for(approval),
+            "decide_url": reverse("admin:approvals_agentapproval_decide", args=[approval.pk]),
+            "next_url": reverse("admin:approvals_agentapproval_next") + f"?skip={approval.pk}",
+            "queue_url": reverse("admin:approvals_agentapproval_changelist"),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "approvals/admin/item.html", context)
+
+    def decide_view(self, request, pk: int):
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:approvals_agentapproval_change", args=[pk]))
+        return _decide(self, request, pk)
+
+
+    def next_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        skip = request.GET.get("skip", "")
+        exclude = [int(skip)] if skip.isdigit() else []
+        if exclude:
+            approval_lease_release(approval_id=exclude[0], holder=request.user.get_username())
+        return _redirect_to_next(request, exclude)
+
+    def queue_stats_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        stats = selectors.approval_queue_stats()
+        oldest = stats.oldest_created_at
+        return JsonResponse(
+            {
+                "pending": stats.pending,
+                "breached": stats.breached,
+                "oldest_age_seconds": int((timezone.now() - oldest).total_seconds()) if oldest else None,
+            },
+            headers={"Cache-Control": "no-store"},
+        )
+
+    # --- bulk decisions ------------------------------------------------------------------------------
+
+    @admin.action(description="Approve selected approvals…", permissions=["change"])
+    def approve_selected(self, request, queryset):
+        return self._bulk(request, queryset, DecisionOutcome.APPROVED, "approve_selected")
+
+    @admin.action(description="Reject selected approvals…", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        return self._bulk(request, queryset, DecisionOutcome.REJECTED, "reject_selected")
+
+    def _bulk(self, request, queryset, outcome: str, action: str):
+        approvals = list(queryset.order_by("created_at", "id"))
+        reason = request.POST.get("reason", "")
+        if request.POST.get("confirmed") == "yes":
+            try:
+                result = approvals_decide_bulk(
+                    approval_ids=[a.pk for a in approvals],
+                    outcome=outcome,
+                    decided_by=request.user.get_username(),
+                    reason=reason,
+                    request_id=request.request_id,
+                )
+            except InvalidDecision as exc:
+                self.message_user(request, f"Nothing was decided: {exc.message}.", messages.ERROR)
+            else:
+                self.message_user(request, f"{outcome.capitalize()} {len(result.decided)} approval(s).", messages.SUCCESS)
+                if result.skipped:
+                    skipped = ", ".join(f"#{pk} ({status})" for pk, status in result.skipped.items())
+                    self.message_user(request, f"Already decided, left as they were: {skipped}.", messages.WARNING)
+                return None
+        return TemplateResponse(
+            request,
+            "approvals/admin/bulk_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"{VERBS[outcome].capitalize()} {len(approvals)} approval(s)?",
+                "outcome": outcome,
+                "verb": VERBS[outcome],
+                "action": action,
+                "reason": reason,
+                "rows": [(a, action_summary(a.last_interruptions), age_text(a.created_at, timezone.now())) for a in approvals],
+                "pending_count": sum(a.status == QUEUE for a in approvals),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+def _decide(model_admin: AgentApprovalAdmin, request, pk: int):
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    outcome = request.POST.get("outcome")
+    here = reverse("admin:approvals_agentapproval_change", args=[pk])
+    try:
+        approval = approval_decide(
+            approval_id=pk,
+            outcome=outcome,
+            decided_by=request.user.get_username(),
+            reason=request.POST.get("reason"),
+            via=DecisionChannel.ADMIN,
+            request_id=request.request_id,
+        )
+    except ApprovalNotFound:
+        raise PermissionDenied from None
+    except InvalidDecision as exc:
+        messages.error(request, f"Not decided: {exc.message}.")
+        return HttpResponseRedirect(here)
+    except ApprovalAlreadyDecided as exc:
+        decided = exc.approval
+        by = f" by {decided.approved_by}" if decided.approved_by else ""
+        messages.warning(request, f"Approval #{pk} was already {decided.status}{by}; your decision was not recorded.")
+        return HttpResponseRedirect(here)
+    messages.success(request, f"Approval #{pk} {approval.status}.")
+    if request.POST.get("then") == "next":
+        return _redirect_to_next(request, [pk])
+    return HttpResponseRedirect(here)
+
+
+def _redirect_to_next(request, exclude: list[int]):
+    following = approval_next_claim(holder=request.user.get_username(), exclude=exclude)
+    if following is None:
+        messages.info(request, "The queue is clear: no pending approval that someone else does not have open.")
+        return HttpResponseRedirect(reverse("admin:approvals_agentapproval_changelist"))
+    return HttpResponseRedirect(reverse("admin:approvals_agentapproval_change", args=[following.pk]))
+
