@@ -92,7 +92,9 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
         "created_at", "updated_at",
     )
     fieldsets = (
-        ("Draft", {"fields": ("conversation_id", "input_text", "model_draft", "meta_pretty", "created_at", "updated_at")}),
+        ("Draft", {
+            "fields": ("conversation_id", "input_text", "model_draft", "meta_pretty", "created_at", "updated_at"),
+        }),
         ("Annotation", {"fields": ("safe_to_send", "labels", "rubric", "notes", "annotator")}),
     )
 
@@ -148,7 +150,9 @@ class SupportCuratedReplyAdmin(ConsoleModelAdmin):
     date_hierarchy = "approved_at"
     ordering = ("-approved_at", "-id")
     list_per_page = 50
-    fields = ("conversation_id", "source_message_id", "question", "reply", "tags", "approved_at", "created_at", "updated_at")
+    fields = (
+        "conversation_id", "source_message_id", "question", "reply", "tags", "approved_at", "created_at", "updated_at",
+    )
     # Set by the service when the reply is added; a gold reply is never edited in place (no UPDATE grant).
     readonly_fields = ("approved_at", "created_at", "updated_at")
 

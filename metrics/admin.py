@@ -1,7 +1,7 @@
 """Agent data in the console: queries to judge, facts, decision telemetry, logs, runs and their QC checks.
 
 agent_queries, facts and the two logs grow to tens of millions of rows, so their lists never count the whole
-table (LargeTablePaginator, show_full_result_count = False), filter only on indexed columns or fixed choices
+table (LargeTablePaginator, show_full_result_count = False, no filter facet counts), filter only on indexed columns or fixed choices
 (no filter that lists the distinct values of a big column), search by exact value on indexed columns, and have
 no date hierarchy (its year links read every row's date). The date filter gives today / 7 days / this month
 as ranges on the created_at index instead.
@@ -30,7 +30,11 @@ class LatencyListFilter(admin.SimpleListFilter):
     parameter_name = "latency"
 
     def lookups(self, request, model_admin):
-        return [("slow", f"Slow (> {SLOW_QUERY_MS} ms)"), ("fast", f"Fast (≤ {SLOW_QUERY_MS} ms)"), ("none", "Not measured")]
+        return [
+            ("slow", f"Slow (> {SLOW_QUERY_MS} ms)"),
+            ("fast", f"Fast (≤ {SLOW_QUERY_MS} ms)"),
+            ("none", "Not measured"),
+        ]
 
     def queryset(self, request, queryset):
         # Measured rows are what agent_queries_latency_idx (partial, latency_ms IS NOT NULL) holds.
@@ -49,6 +53,8 @@ class BigTableAdmin:
 
     paginator = LargeTablePaginator
     show_full_result_count = False
+    # "Show counts" would count every filter choice over the whole table.
+    show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
 
 
@@ -62,7 +68,9 @@ class AgentQueryJudgementForm(forms.ModelForm):
 @admin.register(AgentQuery)
 class AgentQueryAdmin(BigTableAdmin, ConsoleModelAdmin):
     form = AgentQueryJudgementForm
-    list_display = ("id", "created_at", "agent", "query_excerpt", "conversation_id", "approved", "human_edited", "latency_ms")
+    list_display = (
+        "id", "created_at", "agent", "query_excerpt", "conversation_id", "approved", "human_edited", "latency_ms",
+    )
     list_display_links = ("id", "query_excerpt")
     list_filter = ("approved", "human_edited", LatencyListFilter, "created_at")
     search_fields = ("conversation_id__exact", "agent__exact")
@@ -177,6 +185,7 @@ class AgentRunAdmin(ViewOnlyConsoleModelAdmin):
     search_help_text = "An exact run id, agent name or conversation id."
     # One row per run: far fewer than queries, but still a table that only grows.
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     ordering = ("-started_at",)
     list_per_page = 50
     fields = (
@@ -198,6 +207,7 @@ class AgentQCAdmin(ViewOnlyConsoleModelAdmin):
     search_fields = ("check_name__exact", "run__run_id__exact")
     search_help_text = "An exact check name or run id."
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     ordering = ("-created_at",)
     list_per_page = 50
     fields = ("run", "check_name", "passed", "score", "notes", "created_at")

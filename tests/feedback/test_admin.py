@@ -33,7 +33,9 @@ def test_an_annotator_adds_a_gold_reply_approved_now(client):
     assert response.status_code == 302
     with acting_as(Role.QA):
         gold = SupportCuratedReply.objects.get()
-    assert (gold.source_message_id, gold.reply, gold.tags) == ("msg-5", "Yes, to 30 countries.", ["shipping", "international"])
+    assert (gold.source_message_id, gold.reply, gold.tags) == (
+        "msg-5", "Yes, to 30 countries.", ["shipping", "international"],
+    )
     assert gold.approved_at is not None
     assert response.url == "/admin/feedback/supportcuratedreply/"
 
