@@ -5,7 +5,7 @@ context (no cookie or storage carried over) and page. Browser tests live in `tes
 every test that uses `page` is marked `browser` (`pytest -m browser`, `pytest -m "not browser"`) and runs after
 all the others (see `pytest_collection_modifyitems`).
 
-Playwright cannot download a browser here: it launches Debian's chromium (`apt-get install chromium`). Without
+Playwright cannot download a browser here: it launches Debian's chromium (`make chromium`). Without
 it the browser tests are skipped with that hint, unless HOTDASH_REQUIRE_BROWSER=1 (CI), where they fail.
 """
 
