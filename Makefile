@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv stop clean
+.PHONY: demo test bench venv stop clean chromium
 
 demo: venv
 	$(PY) -m hotdash.devstack demo
@@ -26,6 +26,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[embedded,test]'
 	touch $(STAMP)
+
+# Browser tests drive Debian's chromium (Playwright cannot download a browser here); needs root. CI should run
+# this before `make test` with HOTDASH_REQUIRE_BROWSER=1, so a missing browser fails instead of skipping.
+chromium:
+	test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
 
 clean:
 	rm -rf $(VENV)

@@ -5,8 +5,16 @@ base class asks PostgreSQL what the request's role holds on the model's table, s
 what the database would refuse (a superuser acts as the supervisor role, which reads no facts, for one).
 """
 
+import json
+
 from django.contrib import admin
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
 admin.site.site_header = "HotDash Console"
 admin.site.site_title = "HotDash Console"
@@ -53,3 +61,65 @@ class ConsoleModelAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request) -> bool:
         return super().has_module_permission(request) and self._allowed(request, "view")
+
+
+class ViewOnlyConsoleModelAdmin(ConsoleModelAdmin):
+    """For tables people only read in the console: the append-only logs and what the platform records.
+
+    Whatever a role's grants say, rows here are written by the platform and removed only by retention.
+    """
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def table_row_estimate(table: str) -> int:
+    """The planner's row count of `table` (pg_class.reltuples): free to read, as fresh as the last ANALYZE.
+
+    -1 when the table was never analysed. Readable by every role, whatever its privileges on the table.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)", [table])
+        row = cursor.fetchone()
+    return row[0] if row is not None else -1
+
+
+class LargeTablePaginator(Paginator):
+    """Counts the unfiltered list of a big table from the planner's statistics instead of COUNT(*).
+
+    agent_queries, facts and the logs grow to tens of millions of rows; an exact count reads all of them on
+    every page view. Unfiltered, the list shows the estimate (for the console's roles, whose policies on these
+    tables show every row, it is the size they see); filtered or searched, it is counted exactly, as those
+    filters use indexes. Pair with `show_full_result_count = False`, which drops the admin's second count.
+    """
+
+    estimate_above = 100_000
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if isinstance(queryset, QuerySet) and not queryset.query.where:
+            estimate = table_row_estimate(queryset.model._meta.db_table)
+            if estimate > self.estimate_above:
+                return estimate
+        return super().count
+
+
+def pretty_json(value) -> str:
+    """A jsonb value as indented JSON in a <pre>, escaped: payloads come from agents and end users."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return format_html(
+        '<pre class="hotdash-json" style="margin: 0; max-height: 40em; overflow: auto; white-space: pre-wrap">{}</pre>',
+        text,
+    )
+
+
+def truncated(text: str | None, length: int = 80) -> str:
+    """Long text cut for a list column (the detail page shows it whole)."""
+    return Truncator(text or "").chars(length)

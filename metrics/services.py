@@ -1,6 +1,16 @@
+"""Writes on the metrics tables.
+
+Operators hold UPDATE on agent_queries(approved, human_edited) only (metrics/sql/0003_row_level_security.sql):
+every save here names its columns, since a plain save() writes all of them and the database refuses it.
+"""
+
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from metrics.models import Fact, LogLevel, ObservabilityLog
+from metrics.models import AgentQuery, Fact, LogLevel, ObservabilityLog
+
+# The columns a judgement writes: exactly the operator's UPDATE grant (updated_at is kept by a trigger).
+JUDGEMENT_FIELDS = ["approved", "human_edited"]
 
 
 def observability_log_create(
@@ -31,3 +41,26 @@ def daily_agent_metrics_refresh() -> None:
             if populated
             else "REFRESH MATERIALIZED VIEW mv_daily_agent_metrics"
         )
+
+
+@transaction.atomic
+def agent_query_judge(*, query: AgentQuery, approved: bool | None, human_edited: bool) -> AgentQuery:
+    """Record an operator's judgement of an agent query: was the answer approved, did a human edit it?
+
+    approved=None withdraws a judgement (the query counts as not judged in the approval-rate metrics).
+    Raises ValidationError, writing nothing, when a value is not a boolean.
+    """
+    errors = {}
+    if approved is not None and not isinstance(approved, bool):
+        errors["approved"] = f"approved must be true, false or null, not {approved!r}"
+    if not isinstance(human_edited, bool):
+        errors["human_edited"] = f"human_edited must be true or false, not {human_edited!r}"
+    if errors:
+        raise ValidationError(errors)
+
+    query.approved = approved
+    query.human_edited = human_edited
+    query.save(update_fields=JUDGEMENT_FIELDS)
+    # The trigger moved updated_at; callers (the API) return this object.
+    query.refresh_from_db(fields=["updated_at"])
+    return query

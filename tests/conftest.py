@@ -142,3 +142,8 @@ def celery_worker(django_db_setup, django_db_blocker):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# Browser tests (Playwright driving the system's chromium against live_server): fixtures `browser`, `page`,
+# `console_users` and the helper `admin_login` live in tests/browser.py.
+pytest_plugins = ["tests.browser"]

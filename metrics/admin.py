@@ -1,0 +1,217 @@
+"""Agent data in the console: queries to judge, facts, decision telemetry, logs, runs and their QC checks.
+
+agent_queries, facts and the two logs grow to tens of millions of rows, so their lists never count the whole
+table (LargeTablePaginator, show_full_result_count = False, no filter facet counts), filter only on indexed columns or fixed choices
+(no filter that lists the distinct values of a big column), search by exact value on indexed columns, and have
+no date hierarchy (its year links read every row's date). The date filter gives today / 7 days / this month
+as ranges on the created_at index instead.
+"""
+
+from django import forms
+from django.contrib import admin
+
+from hotdash.admin import (
+    ConsoleModelAdmin,
+    LargeTablePaginator,
+    ViewOnlyConsoleModelAdmin,
+    pretty_json,
+    table_privileges,
+    truncated,
+)
+from metrics.models import AgentQC, AgentQuery, AgentRun, DecisionSyncEventLog, Fact, ObservabilityLog
+from metrics.services import agent_query_judge
+
+# Retention keeps queries slower than this for 180 days instead of 60 (DESIGN.md §7).
+SLOW_QUERY_MS = 200
+
+
+class LatencyListFilter(admin.SimpleListFilter):
+    title = "latency"
+    parameter_name = "latency"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("slow", f"Slow (> {SLOW_QUERY_MS} ms)"),
+            ("fast", f"Fast (≤ {SLOW_QUERY_MS} ms)"),
+            ("none", "Not measured"),
+        ]
+
+    def queryset(self, request, queryset):
+        # Measured rows are what agent_queries_latency_idx (partial, latency_ms IS NOT NULL) holds.
+        match self.value():
+            case "slow":
+                return queryset.filter(latency_ms__gt=SLOW_QUERY_MS)
+            case "fast":
+                return queryset.filter(latency_ms__lte=SLOW_QUERY_MS)
+            case "none":
+                return queryset.filter(latency_ms__isnull=True)
+        return queryset
+
+
+class BigTableAdmin:
+    """List settings of the tables that grow to tens of millions of rows (see the module's note)."""
+
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+    # "Show counts" would count every filter choice over the whole table.
+    show_facets = admin.ShowFacets.NEVER
+    list_per_page = 50
+
+
+class AgentQueryJudgementForm(forms.ModelForm):
+    class Meta:
+        model = AgentQuery
+        fields = ["approved", "human_edited"]
+        labels = {"approved": "Approved?", "human_edited": "Edited by a human"}
+
+
+@admin.register(AgentQuery)
+class AgentQueryAdmin(BigTableAdmin, ConsoleModelAdmin):
+    form = AgentQueryJudgementForm
+    list_display = (
+        "id", "created_at", "agent", "query_excerpt", "conversation_id", "approved", "human_edited", "latency_ms",
+    )
+    list_display_links = ("id", "query_excerpt")
+    list_filter = ("approved", "human_edited", LatencyListFilter, "created_at")
+    search_fields = ("conversation_id__exact", "agent__exact")
+    search_help_text = "An exact conversation id or agent name."
+    ordering = ("-created_at",)
+    fields = (
+        "agent", "conversation_id", "query", "result_pretty", "latency_ms", "approved", "human_edited",
+        "created_at", "updated_at",
+    )
+    # Operators judge a query (approved, human_edited); what the agent asked and answered is the record.
+    readonly_fields = ("agent", "conversation_id", "query", "result_pretty", "latency_ms", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        agent_query_judge(
+            query=obj, approved=form.cleaned_data["approved"], human_edited=form.cleaned_data["human_edited"]
+        )
+
+    @admin.display(description="query")
+    def query_excerpt(self, obj):
+        return truncated(obj.query)
+
+    @admin.display(description="result")
+    def result_pretty(self, obj):
+        return pretty_json(obj.result)
+
+
+@admin.register(Fact)
+class FactAdmin(BigTableAdmin, ViewOnlyConsoleModelAdmin):
+    list_display = ("id", "created_at", "project", "topic", "key", "value_excerpt")
+    list_filter = ("created_at",)
+    search_fields = ("project__exact", "topic__exact", "key__exact")
+    search_help_text = "An exact project, topic or key."
+    ordering = ("-created_at",)
+    fields = ("project", "topic", "key", "value_pretty", "created_at")
+
+    @admin.display(description="value")
+    def value_excerpt(self, obj):
+        return truncated(str(obj.value), 60)
+
+    @admin.display(description="value")
+    def value_pretty(self, obj):
+        return pretty_json(obj.value)
+
+
+@admin.register(DecisionSyncEventLog)
+class DecisionSyncEventLogAdmin(BigTableAdmin, ViewOnlyConsoleModelAdmin):
+    list_display = ("id", "created_at", "scope", "decision_id", "status", "duration_ms")
+    list_filter = ("created_at",)
+    search_fields = ("decision_id__exact", "scope__exact", "status__exact")
+    search_help_text = "An exact decision id, scope or status."
+    ordering = ("-created_at",)
+    fields = ("decision_id", "scope", "status", "duration_ms", "payload_pretty", "created_at")
+
+    @admin.display(description="payload")
+    def payload_pretty(self, obj):
+        return pretty_json(obj.payload)
+
+
+@admin.register(ObservabilityLog)
+class ObservabilityLogAdmin(BigTableAdmin, ViewOnlyConsoleModelAdmin):
+    list_display = ("id", "created_at", "level", "message_excerpt", "request_id")
+    list_display_links = ("id", "message_excerpt")
+    # level has fixed choices: the filter lists them without reading the table.
+    list_filter = ("level", "created_at")
+    # Every line of one request (obs_logs_request_idx). Words of messages are not searchable here: a scan of
+    # the whole log; filter by level and time instead.
+    search_fields = ("request_id__exact",)
+    search_help_text = "An exact request id."
+    ordering = ("-created_at",)
+    fields = ("level", "message", "request_id", "metadata_pretty", "created_at")
+
+    @admin.display(description="message")
+    def message_excerpt(self, obj):
+        return truncated(obj.message, 100)
+
+    @admin.display(description="metadata")
+    def metadata_pretty(self, obj):
+        return pretty_json(obj.metadata)
+
+
+class AgentQCInline(admin.TabularInline):
+    """A run's QC checks on its page; read-only like the run."""
+
+    model = AgentQC
+    fields = ("check_name", "passed", "score", "notes", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and table_privileges(request, AgentQC._meta.db_table)["view"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AgentRun)
+class AgentRunAdmin(ViewOnlyConsoleModelAdmin):
+    list_display = (
+        "run_id", "agent_name", "started_at", "ended_at", "resolved", "self_corrected", "tool_calls",
+        "input_tokens", "output_tokens", "cost_usd",
+    )
+    list_filter = ("resolved", "self_corrected", "started_at")
+    search_fields = ("run_id__exact", "agent_name__exact", "conversation_id__exact")
+    search_help_text = "An exact run id, agent name or conversation id."
+    # One row per run: far fewer than queries, but still a table that only grows.
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    ordering = ("-started_at",)
+    list_per_page = 50
+    fields = (
+        "run_id", "agent_name", "conversation_id", "started_at", "ended_at", "resolved", "self_corrected",
+        "tool_calls", "input_tokens", "output_tokens", "cost_usd", "metadata_pretty", "created_at",
+    )
+    inlines = [AgentQCInline]
+
+    @admin.display(description="metadata")
+    def metadata_pretty(self, obj):
+        return pretty_json(obj.metadata)
+
+
+@admin.register(AgentQC)
+class AgentQCAdmin(ViewOnlyConsoleModelAdmin):
+    list_display = ("id", "created_at", "run", "run_agent", "check_name", "passed", "score")
+    list_select_related = ("run",)
+    list_filter = ("passed", "created_at")
+    search_fields = ("check_name__exact", "run__run_id__exact")
+    search_help_text = "An exact check name or run id."
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    ordering = ("-created_at",)
+    list_per_page = 50
+    fields = ("run", "check_name", "passed", "score", "notes", "created_at")
+
+    @admin.display(description="agent", ordering="run__agent_name")
+    def run_agent(self, obj):
+        return obj.run.agent_name

@@ -1,0 +1,75 @@
+import pytest
+from django.contrib.auth.models import Group, User
+
+from feedback.models import AgentFeedback, SupportCuratedReply
+from hotdash.db_context import Role, acting_as
+from hotdash.groups import ANNOTATORS, QA
+from tests.feedback.factories import AgentFeedbackFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def console_user(username: str, group: str) -> User:
+    user = User.objects.create_user(username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def test_an_annotator_adds_a_gold_reply_approved_now(client):
+    client.force_login(console_user("ann", ANNOTATORS))
+
+    response = client.post(
+        "/admin/feedback/supportcuratedreply/add/",
+        {
+            "conversation_id": "conv-5",
+            "source_message_id": "msg-5",
+            "question": "Do you ship abroad?",
+            "reply": "Yes, to 30 countries.",
+            "tags": "shipping, international",
+            "_save": "Save",
+        },
+    )
+
+    assert response.status_code == 302
+    with acting_as(Role.QA):
+        gold = SupportCuratedReply.objects.get()
+    assert (gold.source_message_id, gold.reply, gold.tags) == (
+        "msg-5", "Yes, to 30 countries.", ["shipping", "international"],
+    )
+    assert gold.approved_at is not None
+    assert response.url == "/admin/feedback/supportcuratedreply/"
+
+
+def test_an_annotator_cannot_change_what_the_agent_wrote(client):
+    # Read-only fields posted anyway are ignored: the form only carries the annotation.
+    with acting_as(Role.SERVICE):
+        draft = AgentFeedbackFactory(model_draft="Original draft.")
+    client.force_login(console_user("ann", ANNOTATORS))
+
+    response = client.post(
+        f"/admin/feedback/agentfeedback/{draft.pk}/change/",
+        {"model_draft": "Rewritten.", "annotator": "someone-else", "safe_to_send": "false", "labels": "",
+         "rubric_clarity": "", "rubric_accuracy": "", "rubric_tone": "", "notes": "", "_save": "Save"},
+    )
+
+    assert response.status_code == 302
+    with acting_as(Role.QA):
+        stored = AgentFeedback.objects.get(pk=draft.pk)
+    assert (stored.model_draft, stored.annotator, stored.safe_to_send) == ("Original draft.", "ann", False)
+
+
+def test_qa_reads_an_annotation_without_a_form(client):
+    with acting_as(Role.SERVICE):
+        draft = AgentFeedbackFactory(rubric={"clarity": 4, "accuracy": 5, "tone": 3}, annotator="ann")
+    client.force_login(console_user("quinn", QA))
+
+    page = client.get(f"/admin/feedback/agentfeedback/{draft.pk}/change/")
+    post = client.post(f"/admin/feedback/agentfeedback/{draft.pk}/change/", {"safe_to_send": "true"})
+    add = client.get("/admin/feedback/supportcuratedreply/add/")
+
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text and 'name="rubric_clarity"' not in page.text
+    assert "{\n  &quot;tone&quot;: 3,\n  &quot;clarity&quot;: 4,\n  &quot;accuracy&quot;: 5\n}</pre>" in page.text
+    assert (post.status_code, add.status_code) == (403, 403)
+    with acting_as(Role.QA):
+        assert AgentFeedback.objects.get(pk=draft.pk).safe_to_send is None

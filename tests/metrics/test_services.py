@@ -1,0 +1,87 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.utils import ProgrammingError
+
+from hotdash.db_context import Role, acting_as
+from metrics.models import AgentQuery
+from metrics.services import agent_query_judge
+from tests.metrics.factories import AgentQueryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def query():
+    with acting_as(Role.SERVICE):
+        return AgentQueryFactory(query="lookup order 42", result={"status": "shipped"})
+
+
+def read_as_monitoring(pk: int) -> AgentQuery:
+    with acting_as(Role.MONITORING):
+        return AgentQuery.objects.get(pk=pk)
+
+
+def test_an_operator_judges_a_query(query):
+    # when an operator marks the answer approved and edited by a human
+    with acting_as(Role.OPERATOR):
+        returned = agent_query_judge(query=AgentQuery.objects.get(pk=query.pk), approved=True, human_edited=True)
+
+    # then monitoring sees the judgement, and the record of the query is unchanged
+    stored = read_as_monitoring(query.pk)
+    assert (stored.approved, stored.human_edited) == (True, True)
+    assert (stored.query, stored.result, stored.latency_ms) == ("lookup order 42", {"status": "shipped"}, 120)
+    assert stored.updated_at > query.updated_at
+    assert returned.updated_at == stored.updated_at
+
+
+def test_an_operator_withdraws_a_judgement(query):
+    with acting_as(Role.OPERATOR):
+        judged = agent_query_judge(query=AgentQuery.objects.get(pk=query.pk), approved=False, human_edited=True)
+        agent_query_judge(query=judged, approved=None, human_edited=False)
+
+    stored = read_as_monitoring(query.pk)
+    assert (stored.approved, stored.human_edited) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("approved", "human_edited", "errors"),
+    [
+        ("yes", False, {"approved": ["approved must be true, false or null, not 'yes'"]}),
+        (True, None, {"human_edited": ["human_edited must be true or false, not None"]}),
+        (1, 0, {"approved": ["approved must be true, false or null, not 1"],
+                "human_edited": ["human_edited must be true or false, not 0"]}),
+    ],
+)
+def test_a_judgement_that_is_not_boolean_is_refused_and_nothing_is_saved(query, approved, human_edited, errors):
+    with acting_as(Role.OPERATOR), pytest.raises(ValidationError) as raised:
+        agent_query_judge(query=AgentQuery.objects.get(pk=query.pk), approved=approved, human_edited=human_edited)
+
+    assert raised.value.message_dict == errors
+    stored = read_as_monitoring(query.pk)
+    assert (stored.approved, stored.human_edited) == (None, False)
+
+
+def test_an_operator_cannot_rewrite_the_query_through_the_orm(query):
+    # The UPDATE grant names approved and human_edited only.
+    with acting_as(Role.OPERATOR):
+        row = AgentQuery.objects.get(pk=query.pk)
+        row.query = "something else"
+        with pytest.raises(ProgrammingError, match="permission denied for table agent_queries"):
+            with acting_as(Role.OPERATOR):
+                row.save(update_fields=["query"])
+        with pytest.raises(ProgrammingError, match="permission denied for table agent_queries"):
+            with acting_as(Role.OPERATOR):
+                AgentQuery.objects.filter(pk=query.pk).update(result={"status": "refunded"})
+
+    stored = read_as_monitoring(query.pk)
+    assert (stored.query, stored.result) == ("lookup order 42", {"status": "shipped"})
+
+
+def test_monitoring_may_read_but_not_judge(query):
+    with acting_as(Role.MONITORING):
+        row = AgentQuery.objects.get(pk=query.pk)
+        with pytest.raises(ProgrammingError, match="permission denied for table agent_queries"):
+            with acting_as(Role.MONITORING):
+                agent_query_judge(query=row, approved=True, human_edited=False)
+
+    assert read_as_monitoring(query.pk).approved is None
