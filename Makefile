@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 demo: venv
 	$(PY) -m hotdash.devstack demo
 
-test: venv
+test: venv chromium
 	$(PY) -m hotdash.devstack test $(PYTEST_ARGS)
 
 # make bench BENCH="rls_overhead --rows 1000000"; results and commands are kept in docs/benchmarks.md.
@@ -27,10 +27,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[embedded,test]'
 	touch $(STAMP)
 
-# Browser tests drive Debian's chromium (Playwright cannot download a browser here); needs root. CI should run
-# this before `make test` with HOTDASH_REQUIRE_BROWSER=1, so a missing browser fails instead of skipping.
+# Browser tests drive Debian's chromium (Playwright cannot download a browser here). Installing it needs root.
 chromium:
-	test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
+	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
 
 clean:
 	rm -rf $(VENV)

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 
 from approvals import selectors
 from approvals.display import action_summary, age_text, call_summary, pretty_json
-from approvals.models import AgentApproval, ApprovalStatus, DecisionChannel, DecisionOutcome
+from approvals.models import AgentApproval, ApprovalDecision, ApprovalStatus, DecisionChannel, DecisionOutcome
 from approvals.sdk_state import last_user_message
 from approvals.services import (
     ApprovalAlreadyDecided,
@@ -30,7 +30,7 @@ from approvals.services import (
     approval_next_claim,
     approvals_decide_bulk,
 )
-from hotdash.admin import ConsoleModelAdmin
+from hotdash.admin import ConsoleModelAdmin, LargeTablePaginator, ViewOnlyConsoleModelAdmin
 
 QUEUE = ApprovalStatus.PENDING
 VERBS = {DecisionOutcome.APPROVED: "approve", DecisionOutcome.REJECTED: "reject"}
@@ -105,8 +105,10 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
     search_fields = ["=conversation_id", "=call_id"]
     search_help_text = "Exact conversation id or tool call id."
     list_per_page = 50
-    # The table holds millions of decided rows: never count all of them for a page.
+    # The table holds millions of decided rows: never count all of them for a page, nor per filter choice.
+    paginator = LargeTablePaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     actions = ["approve_selected", "reject_selected"]
     change_list_template = "approvals/admin/queue.html"
 
@@ -320,3 +322,20 @@ def _redirect_to_next(request, exclude: list[int]):
         return HttpResponseRedirect(reverse("admin:approvals_agentapproval_changelist"))
     return HttpResponseRedirect(reverse("admin:approvals_agentapproval_change", args=[following.pk]))
 
+
+
+@admin.register(ApprovalDecision)
+class ApprovalDecisionAdmin(ViewOnlyConsoleModelAdmin):
+    """The decision audit trail: every decision and expiry, who made it and through what. Append-only."""
+
+    list_display = ["created_at", "approval_link", "outcome", "decided_by", "via", "reason"]
+    list_filter = ["outcome", "via"]
+    search_fields = ["=decided_by", "=approval__id"]
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+
+    @admin.display(description="Approval", ordering="approval_id")
+    def approval_link(self, decision):
+        url = reverse("admin:approvals_agentapproval_change", args=[decision.approval_id])
+        return format_html('<a href="{}">#{}</a>', url, decision.approval_id)

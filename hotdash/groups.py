@@ -26,6 +26,7 @@ GROUP_ROLES: dict[str, Role] = {
 GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     OPERATORS: {
         "approvals.agentapproval": ("view", "change"),
+        "approvals.approvaldecision": ("view",),
         "metrics.agentquery": ("view", "change"),
         "metrics.decisionsynceventlog": ("view",),
     },
