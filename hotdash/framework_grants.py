@@ -15,6 +15,16 @@ DOMAIN_APPS = ("hotdash", "approvals", "feedback", "metrics", "retention")
 GRANTEES = ("hotdash_app", "hotdash_framework")
 
 
+def domain_tables() -> list[str]:
+    """Tables of our own apps: every one of them carries row-level security."""
+    return sorted(
+        model._meta.db_table
+        for label in DOMAIN_APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        if model._meta.managed
+    )
+
+
 def framework_tables() -> list[str]:
     """Tables of the installed apps that are not ours (their many-to-many tables included)."""
     tables = {

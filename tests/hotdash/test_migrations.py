@@ -5,18 +5,9 @@ from django.core.management import call_command
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
-DOMAIN_APPS = ["hotdash", "approvals", "feedback", "metrics", "retention"]
-DOMAIN_TABLES = {
-    "agent_approvals",
-    "agent_feedback",
-    "support_curated_replies",
-    "agent_queries",
-    "facts",
-    "decision_sync_event_logs",
-    "observability_logs",
-    "agent_run",
-    "agent_qc",
-}
+from hotdash.framework_grants import DOMAIN_APPS, domain_tables
+
+DOMAIN_TABLES = set(domain_tables())
 
 
 def app_migrations(app_label: str) -> list[str]:

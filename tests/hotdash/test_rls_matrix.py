@@ -28,6 +28,7 @@ class Table:
     insert: str  # INSERT of a new row for the tenant %(t)s
     update: str  # UPDATE of one column the most restricted writer may change, by id
     seed: str = ""  # INSERT of the row each tenant starts with, when it differs from `insert`
+    key: str = "id"
 
 
 TABLES = {
@@ -83,6 +84,23 @@ TABLES = {
         seed="INSERT INTO agent_qc (run_id, check_name, passed)"
         " SELECT id, 'seed-check', true FROM agent_run WHERE run_id = 'qc-' || %(t)s",
     ),
+    "approval_decisions": Table(
+        "approval_decisions", "conversation_id",
+        "INSERT INTO approval_decisions (approval_id, outcome, decided_by, via)"
+        " SELECT id, 'approved', 'olga', 'api' FROM agent_approvals WHERE call_id = 'fresh-' || %(t)s",
+        "UPDATE approval_decisions SET reason = reason WHERE id = %(id)s",
+        seed="INSERT INTO approval_decisions (approval_id, outcome, decided_by, via)"
+        " SELECT id, 'approved', 'olga', 'api' FROM agent_approvals WHERE call_id = 'audited-' || %(t)s",
+    ),
+    "approval_leases": Table(
+        "approval_leases", "conversation_id",
+        "INSERT INTO approval_leases (approval_id, holder, expires_at)"
+        " SELECT id, 'olga', now() FROM agent_approvals WHERE call_id = 'fresh-' || %(t)s",
+        "UPDATE approval_leases SET holder = holder WHERE approval_id = %(id)s",
+        seed="INSERT INTO approval_leases (approval_id, holder, expires_at)"
+        " SELECT id, 'olga', now() FROM agent_approvals WHERE call_id = 'leased-' || %(t)s",
+        key="approval_id",
+    ),
 }
 
 # (role, table): (SELECT, INSERT, UPDATE, DELETE), each as the outcomes for (own, other, none).
@@ -92,7 +110,10 @@ EVERYTHING = ("YYY", "YYY", "YYY", "YYY")
 MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     # The service role: the platform and the scheduled jobs see and change everything.
     **{(Role.SERVICE, table): EVERYTHING for table in TABLES},
-    # Operators: the whole approval queue and query log; they change decision / judgement columns only.
+    # Operators: the whole approval queue and query log; they change decision / judgement columns only,
+    # write the audit row of their decisions (never change it) and keep leases on what they have open.
+    (Role.OPERATOR, "approval_decisions"): ("YYY", "YYY", "DDD", "DDD"),
+    (Role.OPERATOR, "approval_leases"): EVERYTHING,
     (Role.OPERATOR, "agent_approvals"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.OPERATOR, "agent_queries"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.OPERATOR, "decision_sync_event_logs"): READ_ALL,
@@ -117,6 +138,8 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
         for t in ("agent_approvals", "agent_feedback", "agent_queries", "agent_run", "agent_qc")
     },
     # Superusers act as operator and QA together, never as a bypass.
+    (Role.SUPERVISOR, "approval_decisions"): ("YYY", "YYY", "DDD", "DDD"),
+    (Role.SUPERVISOR, "approval_leases"): EVERYTHING,
     (Role.SUPERVISOR, "agent_approvals"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "agent_queries"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "decision_sync_event_logs"): READ_ALL,
@@ -136,14 +159,20 @@ def seed_rows() -> dict[str, dict[str, int]]:
     ids: dict[str, dict[str, int]] = {}
     with acting_as(Role.SERVICE), connection.cursor() as cursor:
         for tenant in (A, B):
-            # The runs that agent_qc rows hang on (a check belongs to its run's conversation).
+            # The runs that agent_qc rows hang on (a check belongs to its run's conversation), and the
+            # approvals that audit rows and leases hang on.
             cursor.execute(
                 "INSERT INTO agent_run (run_id, agent_name, conversation_id, started_at) VALUES (%s, 'a', %s, now())",
                 ["qc-" + tenant, tenant],
             )
+            for purpose in ("fresh", "audited", "leased"):
+                cursor.execute(
+                    "INSERT INTO agent_approvals (conversation_id, serialized, call_id) VALUES (%s, '{}', %s)",
+                    [tenant, f"{purpose}-{tenant}"],
+                )
         for table in TABLES.values():
             for tenant in (A, B):
-                cursor.execute((table.seed or table.insert) + " RETURNING id", {"t": tenant})
+                cursor.execute((table.seed or table.insert) + f" RETURNING {table.key}", {"t": tenant})
                 ids.setdefault(table.name, {})[tenant] = cursor.fetchone()[0]
     return ids
 
@@ -173,10 +202,10 @@ def observed(role: Role, table: Table, ids: dict[str, dict[str, int]]) -> dict[t
         target = B if cell == "other" else A
         row = {"id": ids[table.name][target], "t": target}
         statements = {
-            "SELECT": f"SELECT count(*) FROM {table.name} WHERE id = %(id)s",  # noqa: S608 - fixed names
+            "SELECT": f"SELECT count(*) FROM {table.name} WHERE {table.key} = %(id)s",  # noqa: S608 - fixed names
             "INSERT": table.insert,
             "UPDATE": table.update,
-            "DELETE": f"DELETE FROM {table.name} WHERE id = %(id)s",  # noqa: S608 - fixed names
+            "DELETE": f"DELETE FROM {table.name} WHERE {table.key} = %(id)s",  # noqa: S608 - fixed names
         }
         for command, sql in statements.items():
             results[(command, cell)] = outcome(role, settings, sql, row, command)
