@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -46,15 +47,26 @@ def approval_queue_stats() -> QueueStats:
     return QueueStats(pending=pending, breached=breached, oldest_created_at=oldest)
 
 
+CHOICES_CACHE_SECONDS = 60
+
+
 def approval_pending_choices(column: str) -> list[str]:
-    """Distinct agents or tools among pending approvals, for the queue's filters."""
+    """Distinct agents or tools among pending approvals, for the queue's filters.
+
+    Cached for a minute (Redis, shared by every web process): the lists change rarely, and the tools one
+    reads every pending row (no index can list the keys of an array column); 250 ms at 100k pending.
+    """
     expression = {"agent": "agent", "tool": "unnest(tool_names)"}[column]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT {expression} AS value FROM agent_approvals"  # noqa: S608 - fixed expressions
-            " WHERE status = 'pending' ORDER BY 1"
-        )
-        return [value for (value,) in cursor.fetchall() if value]
+
+    def distinct_values() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT {expression} AS value FROM agent_approvals"  # noqa: S608 - fixed expressions
+                " WHERE status = 'pending' ORDER BY 1"
+            )
+            return [value for (value,) in cursor.fetchall() if value]
+
+    return cache.get_or_set(f"approvals:pending-{column}-choices", distinct_values, CHOICES_CACHE_SECONDS)
 
 
 def approval_decision_for(approval: AgentApproval) -> ApprovalDecision | None:

@@ -142,7 +142,8 @@ def _decide_rows(
             for approval_id in decided
         )
         ApprovalLease.objects.filter(approval_id__in=decided).delete()
-        transaction.on_commit(lambda: approvals_changed_publish(decided))
+        # robust: the decision is committed whatever happens to the wake-up call (waiters re-read anyway).
+        transaction.on_commit(lambda: approvals_changed_publish(decided), robust=True)
     return decided
 
 
@@ -235,7 +236,7 @@ def approvals_expire(*, approval_ids: list[int] | None = None, limit: int = EXPI
                 )
                 for approval_id in expired
             )
-            transaction.on_commit(lambda: approvals_changed_publish(expired))
+            transaction.on_commit(lambda: approvals_changed_publish(expired), robust=True)
     return expired
 
 

@@ -133,7 +133,7 @@ def bench_queue_pages(repeat: int) -> None:
 
     user, _ = User.objects.get_or_create(username="bench-operator", defaults={"is_staff": True})
     user.groups.set([Group.objects.get(name="Operators")])
-    client = Client()
+    client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(user)
     with acting_as(Role.SERVICE):
         oldest = AgentApproval.objects.filter(status="pending").order_by("created_at", "id").first()

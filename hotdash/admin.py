@@ -8,6 +8,7 @@ what the database would refuse (a superuser acts as the supervisor role, which r
 import json
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 admin.site.site_header = "HotDash Console"
 admin.site.site_title = "HotDash Console"
@@ -62,6 +64,16 @@ class ConsoleModelAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request) -> bool:
         return super().has_module_permission(request) and self._allowed(request, "view")
+
+    def action_checkbox(self, obj):
+        # Same markup as Django's, without rendering a form widget template per row: that was a quarter of
+        # the server time of a 50-row list (docs/benchmarks.md).
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     def get_object(self, request, object_id, from_field=None):
         # Django loads the object before it asks about permissions; under a role without SELECT that load is

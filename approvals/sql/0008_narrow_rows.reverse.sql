@@ -1,0 +1,1 @@
+ALTER TABLE agent_approvals RESET (toast_tuple_target);
