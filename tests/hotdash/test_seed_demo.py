@@ -1,8 +1,17 @@
-"""The agent run state of the demo data: what the OpenAI Agents SDK 0.24 writes, and what we extract from it."""
+"""seed_demo: the production scenarios and their idempotency; the agent run states they carry."""
 
 import json
+from datetime import UTC, datetime, timedelta
+from io import StringIO
 from pathlib import Path
 
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from approvals.models import AgentApproval
+from feedback.models import AgentFeedback, SupportCuratedReply
+from hotdash.db_context import Role, acting_as
 from hotdash.demo_data import (
     BOOLEAN,
     NUMBER,
@@ -12,11 +21,27 @@ from hotdash.demo_data import (
     SdkTool,
     SdkTurn,
     TokenUsage,
+    demo_data_seed,
     sdk_run_state,
     sdk_state_interruptions,
 )
+from metrics.models import AgentQC, AgentQuery, AgentRun, DecisionSyncEventLog, Fact, ObservabilityLog
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ALL_TABLES = (
+    "agent_approvals", "agent_feedback", "support_curated_replies", "agent_queries", "facts",
+    "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc",
+)
+
+
+def table_counts() -> dict[str, int]:
+    """Rows per table as the service role, which sees every row."""
+    with acting_as(Role.SERVICE), connection.cursor() as cursor:
+        counts = {}
+        for table in ALL_TABLES:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - constant table names
+            counts[table] = cursor.fetchone()[0]
+    return counts
 
 
 # --- the SDK run state -----------------------------------------------------------------------------------
@@ -108,3 +133,117 @@ def test_a_state_not_paused_on_an_interruption_has_none():
     state["current_step"] = {"type": "next_step_final_output", "data": {"output": "done"}}
 
     assert sdk_state_interruptions(state) == []
+
+
+# --- the production scenarios ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_seed_demo_writes_the_approval_queue_of_the_production_report():
+    call_command("seed_demo", stdout=StringIO())
+
+    with acting_as(Role.OPERATOR):  # the people who work the queue
+        approvals = list(AgentApproval.objects.order_by("created_at"))
+    by_status = {status: [a for a in approvals if a.status == status] for status in ("pending", "approved",
+                                                                                      "rejected", "expired")}
+    assert {status: len(rows) for status, rows in by_status.items()} == {
+        "pending": 5, "approved": 3, "rejected": 2, "expired": 2,
+    }
+    for approval in approvals:
+        assert approval.serialized["$schemaVersion"] == "1.21"
+        assert approval.serialized["current_step"]["type"] == "next_step_interruption"
+        assert approval.last_interruptions == sdk_state_interruptions(approval.serialized)
+        assert approval.call_id == ",".join(item["call_id"] for item in approval.last_interruptions)
+        assert approval.expires_at == approval.created_at + timedelta(hours=24)
+    tools = {item["tool_name"] for a in approvals for item in a.last_interruptions}
+    assert tools == {"issue_refund", "change_subscription", "export_customer_data", "issue_gift_card",
+                     "apply_policy_exception", "bulk_update_orders", "create_replacement_orders"}
+    assert sorted(len(a.last_interruptions) for a in approvals) == [1] * 11 + [2]
+    bulk = next(a for a in approvals if len(a.last_interruptions) == 2)
+    assert [i["tool_name"] for i in bulk.last_interruptions] == ["bulk_update_orders", "create_replacement_orders"]
+    assert isinstance(bulk.serialized["original_input"], list)
+
+    now = datetime.now(UTC)
+    pending = by_status["pending"]
+    assert all(a.decided_at is None and a.reason is None and a.approved_by is None for a in pending)
+    assert sum(now - a.created_at > timedelta(minutes=5) for a in pending) == 3  # past the SLA
+    assert sum(now - a.created_at < timedelta(minutes=5) for a in pending) == 2  # fresh
+    for a in by_status["approved"] + by_status["rejected"]:
+        assert a.decided_at > a.created_at and a.reason and a.approved_by == "operator"
+    for a in by_status["expired"]:
+        assert (a.decided_at, a.reason, a.approved_by) == (a.expires_at, "no decision within TTL", None)
+
+
+@pytest.mark.django_db
+def test_seed_demo_writes_the_training_data_and_metrics_of_the_production_report():
+    call_command("seed_demo", stdout=StringIO())
+
+    with acting_as(Role.QA):  # reviews every annotation
+        feedback = list(AgentFeedback.objects.all())
+    assert len(feedback) == 11
+    assert sorted(str(f.safe_to_send) for f in feedback) == ["False"] * 2 + ["None"] + ["True"] * 8
+    for row in feedback:
+        if row.safe_to_send is None:
+            assert (row.labels, row.rubric, row.annotator, row.notes) == ([], {}, None, None)
+        else:
+            assert row.labels and row.annotator
+            assert set(row.rubric) == {"clarity", "accuracy", "tone"}
+            assert all(1 <= score <= 5 for score in row.rubric.values())
+    assert all("unsafe" in f.labels and f.notes for f in feedback if f.safe_to_send is False)
+
+    with acting_as(Role.ANNOTATOR):  # promotes and reads the gold set
+        gold = list(SupportCuratedReply.objects.all())
+    assert len(gold) == 1
+    assert gold[0].reply == next(f.model_draft for f in feedback if f.conversation_id == gold[0].conversation_id)
+
+    with acting_as(Role.MONITORING):  # watches agent performance and logs
+        queries = list(AgentQuery.objects.all())
+        scopes = set(DecisionSyncEventLog.objects.values_list("scope", flat=True))
+        levels = set(ObservabilityLog.objects.values_list("level", flat=True))
+        runs = AgentRun.objects.count()
+        checks = AgentQC.objects.count()
+    assert len(queries) == 13
+    assert sum(q.approved is True for q in queries) == 11
+    assert sum(q.human_edited for q in queries) == 2
+    assert not any(q.approved and q.human_edited for q in queries)
+    assert (min(q.latency_ms for q in queries), max(q.latency_ms for q in queries)) == (18, 340)
+    assert sum(q.latency_ms > 100 for q in queries) == 3
+    assert {q.agent for q in queries} == {"data", "engineer", "marketing", "support"}
+    assert scopes == {"ops", "cx", "analytics"}
+    assert {"DEBUG", "INFO", "WARN", "ERROR"} <= levels
+    assert runs == 5 and checks == 7
+
+    with acting_as(Role.AI_READONLY):  # reads facts across projects
+        projects = set(Fact.objects.values_list("project", flat=True))
+    assert projects == {"occ", "chatwoot"}
+    with acting_as(Role.TENANT, project="occ"):  # a tenant sees its own project only
+        assert set(Fact.objects.values_list("project", flat=True)) == {"occ"}
+
+
+@pytest.mark.django_db
+def test_seed_demo_run_twice_creates_nothing_the_second_time():
+    call_command("seed_demo", stdout=StringIO())
+    after_first = table_counts()
+
+    with acting_as(Role.SERVICE):
+        report = demo_data_seed()
+    call_command("seed_demo", stdout=StringIO())
+
+    assert table_counts() == after_first
+    assert report.created == 0
+    assert {table: seed.found for table, seed in report.tables.items()} == {
+        "agent_approvals": 12, "agent_feedback": 11, "support_curated_replies": 1, "agent_queries": 13,
+        "facts": 10, "decision_sync_event_logs": 9, "observability_logs": 8, "agent_run": 5, "agent_qc": 7,
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_what_it_created_and_what_it_found(capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    call_command("seed_demo")
+    second = capsys.readouterr().out
+
+    assert first.splitlines()[0] == "Demo scenarios: 76 rows created, 0 already there."
+    assert second.splitlines()[0] == "Demo scenarios: 0 rows created, 76 already there."
+    assert "agent_approvals" in second and "12 found" in second
