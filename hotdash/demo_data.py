@@ -1,11 +1,20 @@
-"""Demo data: the production scenarios, seeded idempotently.
+"""Demo data: the production scenarios, and generated volume for benchmarks.
 
-Design note. `demo_data_seed()` writes the scenarios of the production report (section 12): the approval
-queue, annotated drafts, query logs, facts, decision events, logs, agent runs and one gold reply. Run it as the
-service role (the command says so with acting_as). It is idempotent: every row has a natural key (call_id,
-conversation + text, (project, topic, key), run_id, ...) and a row whose key is already there is counted as found
-and left alone. facts and the two logs are append-only, so "already there" is checked, never updated. An advisory
-lock keeps two concurrent seeds from inserting the same rows twice.
+Design note. Two services, both run as the service role (the command says so with acting_as):
+
+- `demo_data_seed()` writes the scenarios of the production report (section 12): the approval queue, annotated
+  drafts, query logs, facts, decision events, logs, agent runs and one gold reply. It is idempotent: every row
+  has a natural key (call_id, conversation + text, (project, topic, key), run_id, ...) and a row whose key is
+  already there is counted as found and left alone. facts and the two logs are append-only, so "already there"
+  is checked, never updated. An advisory lock keeps two concurrent seeds from inserting the same rows twice.
+- `demo_data_scale(rows=N)` adds N generated rows to each large table with `INSERT ... SELECT ... FROM
+  generate_series(...)`, so the rows are made inside PostgreSQL and no row crosses the wire. It works in chunks,
+  one transaction per chunk, so a 10M-row run holds no giant transaction and shows progress; chunks may run on
+  several connections at once, since making a row costs server CPU (JSON parsing, TOAST compression).
+  Reproducible: each chunk seeds random() with setseed() derived from the seed, the table's state before the
+  run (max id and row count) and the chunk's first row; the same seed and chunk size on the same starting state
+  give the same rows. Taking the starting state into the seed also means a second run adds new rows rather than
+  the same ones again (call_id is unique in agent_approvals).
 
 Approvals carry the agent's run state exactly as the OpenAI Agents SDK 0.24 serializes it
 (`result.to_state().to_string()`, schema "1.21"); `sdk_run_state()` builds one and is checked in the tests
@@ -18,19 +27,22 @@ import hashlib
 import json
 import string
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import reduce
 from operator import or_
+from time import monotonic
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from approvals.models import AgentApproval, ApprovalStatus
 from feedback.models import AgentFeedback, SupportCuratedReply
+from hotdash.db_context import Role, acting_as
 from metrics.models import AgentQC, AgentQuery, AgentRun, DecisionSyncEventLog, Fact, LogLevel, ObservabilityLog
 
 DEFAULT_SEED = 42
@@ -1262,3 +1274,460 @@ def demo_data_seed(*, now: datetime | None = None) -> SeedReport:
         ("run_id", "check_name"),
     )
     return SeedReport(tables=tables)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Generated volume (--scale): INSERT ... SELECT ... FROM generate_series, one transaction per chunk
+# --------------------------------------------------------------------------------------------------------------
+
+SCALE_TABLES = (
+    "agent_queries",
+    "agent_feedback",
+    "agent_approvals",
+    "facts",
+    "decision_sync_event_logs",
+    "observability_logs",
+)
+SCALE_DAYS = 200  # timestamps spread over the last 200 days, so every retention rule has rows to act on
+DEFAULT_CHUNK_ROWS = 50_000
+
+# In every statement below, the innermost subquery draws all random numbers of a row, in a fixed order, whatever
+# the row turns out to be (OFFSET 0 keeps the planner from inlining it and evaluating random() more than once);
+# the outer SELECTs only combine them. That makes a chunk's rows a function of its setseed() value alone.
+# %(first)s..%(last)s number the rows of the run; %(salt)s names the run (seed, table, starting state), so
+# md5(salt || i) gives ids that are stable for a run and distinct between runs.
+
+_QUERIES_SQL = """
+INSERT INTO agent_queries (query, result, conversation_id, agent, approved, human_edited, latency_ms,
+                           created_at, updated_at)
+SELECT
+    format(t.queries[g.kind], g.subject),
+    jsonb_build_object('source', t.sources[g.kind], 'rows', g.result_rows, 'cache_hit', g.r_cache < 0.3),
+    CASE WHEN t.agents[g.kind] = 'support' THEN 'cw-' ELSE 'occ-sess-' END || g.conversation,
+    t.agents[g.kind],
+    CASE WHEN g.r_judged < 0.80 THEN true WHEN g.r_judged < 0.90 THEN false END,
+    g.r_edit < 0.06,
+    CASE WHEN g.r_latency >= 0.03 THEN round(12 + 40 * exp(0.9 * g.z))::int END,
+    g.created_at,
+    g.created_at
+FROM (SELECT %(queries)s::text[] AS queries, %(sources)s::text[] AS sources, %(agents)s::text[] AS agents) AS t,
+     (SELECT 1 + floor(random() * %(kinds)s)::int AS kind,
+             1000 + floor(random() * 9000)::int AS subject,
+             floor(random() * 50)::int AS result_rows,
+             random() AS r_cache,
+             random() AS r_judged,
+             random() AS r_edit,
+             random() AS r_latency,
+             sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z,
+             1000000 + floor(random() * 9000000)::int AS conversation,
+             %(now)s::timestamptz - random() * %(days)s * interval '1 day' AS created_at
+      FROM generate_series(%(first)s, %(last)s) AS i
+      OFFSET 0) AS g
+"""
+
+_FEEDBACK_SQL = """
+INSERT INTO agent_feedback (conversation_id, input_text, model_draft, safe_to_send, labels, rubric, annotator,
+                            notes, meta, created_at, updated_at)
+SELECT
+    'cw-' || g.conversation,
+    t.inputs[g.kind],
+    t.drafts[g.kind],
+    g.verdict,
+    CASE WHEN g.verdict THEN t.safe_labels[g.label]::text[]
+         WHEN NOT g.verdict THEN t.unsafe_labels[1 + mod(g.label, 2)]::text[]
+         ELSE '{}'::text[] END,
+    CASE WHEN g.verdict IS NULL THEN '{}'::jsonb
+         ELSE jsonb_build_object(
+             'clarity', 2 + floor(g.r_clarity * 4)::int,
+             'accuracy', CASE WHEN g.verdict THEN 3 + floor(g.r_accuracy * 3)::int
+                              ELSE 1 + floor(g.r_accuracy * 2)::int END,
+             'tone', 3 + floor(g.r_tone * 3)::int) END,
+    CASE WHEN g.verdict IS NOT NULL THEN t.annotators[g.annotator] END,
+    CASE WHEN g.verdict IS NOT NULL AND g.r_notes < 0.25 THEN t.notes[g.note] END,
+    jsonb_build_object('source', 'chatwoot', 'agent', 'support-agent', 'model', t.models[g.model]),
+    g.created_at,
+    CASE WHEN g.verdict IS NULL THEN g.created_at ELSE g.created_at + g.r_review * interval '2 hours' END
+FROM (SELECT %(inputs)s::text[] AS inputs, %(drafts)s::text[] AS drafts, %(safe_labels)s::text[] AS safe_labels,
+             %(unsafe_labels)s::text[] AS unsafe_labels, %(annotators)s::text[] AS annotators,
+             %(notes)s::text[] AS notes, %(models)s::text[] AS models) AS t,
+     (SELECT *, CASE WHEN r_verdict < 0.55 THEN true WHEN r_verdict < 0.65 THEN false END AS verdict
+      FROM (SELECT 1 + floor(random() * %(kinds)s)::int AS kind,
+                   1000000 + floor(random() * 9000000)::int AS conversation,
+                   random() AS r_verdict,
+                   1 + floor(random() * %(n_safe_labels)s)::int AS label,
+                   random() AS r_clarity,
+                   random() AS r_accuracy,
+                   random() AS r_tone,
+                   1 + floor(random() * %(n_annotators)s)::int AS annotator,
+                   random() AS r_notes,
+                   1 + floor(random() * %(n_notes)s)::int AS note,
+                   1 + floor(random() * %(n_models)s)::int AS model,
+                   random() AS r_review,
+                   %(now)s::timestamptz - random() * %(days)s * interval '1 day' AS created_at
+            FROM generate_series(%(first)s, %(last)s) AS i
+            OFFSET 0) AS draws) AS g
+"""
+
+_APPROVALS_SQL = """
+INSERT INTO agent_approvals (conversation_id, serialized, last_interruptions, status, approved_by, reason,
+                             decided_at, expires_at, call_id, created_at, updated_at)
+SELECT
+    g.conversation_id,
+    replace(t.states[g.kind], '@@T@@', g.token)::jsonb,
+    replace(t.interruptions[g.kind], '@@T@@', g.token)::jsonb,
+    g.status,
+    CASE WHEN g.status IN ('approved', 'rejected') THEN t.operators[g.operator] END,
+    CASE g.status WHEN 'approved' THEN t.approve_reasons[g.reason]
+                  WHEN 'rejected' THEN t.reject_reasons[g.reason]
+                  WHEN 'expired' THEN %(expired_reason)s END,
+    g.decided_at,
+    g.created_at + %(ttl)s,
+    replace(t.call_ids[g.kind], '@@T@@', g.token),
+    g.created_at,
+    coalesce(g.decided_at, g.created_at)
+FROM (SELECT %(states)s::text[] AS states, %(interruptions)s::text[] AS interruptions,
+             %(call_ids)s::text[] AS call_ids, %(operators)s::text[] AS operators,
+             %(approve_reasons)s::text[] AS approve_reasons, %(reject_reasons)s::text[] AS reject_reasons) AS t,
+     (SELECT *,
+             CASE status
+                 WHEN 'pending' THEN NULL
+                 WHEN 'expired' THEN created_at + %(ttl)s
+                 -- most decisions inside the 5-minute SLA, the rest within the hour
+                 ELSE created_at + CASE WHEN r_decide < 0.85 THEN 15 + r_decide / 0.85 * 280
+                                        ELSE 300 + (r_decide - 0.85) / 0.15 * 3300 END * interval '1 second'
+             END AS decided_at
+      FROM (SELECT status,
+                   -- pending ones are recent (inside their TTL, some past the SLA); decided ones are 1-200 days old
+                   CASE WHEN status = 'pending' THEN %(now)s::timestamptz - r_age * interval '23 hours'
+                        ELSE %(now)s::timestamptz - interval '1 day' - r_age * %(days)s * interval '1 day' END
+                       AS created_at,
+                   r_decide, kind, operator, reason, conversation_id, token
+            FROM (SELECT CASE WHEN r < 0.02 THEN 'pending' WHEN r < 0.80 THEN 'approved'
+                              WHEN r < 0.92 THEN 'rejected' ELSE 'expired' END AS status,
+                         r_age, r_decide, kind, operator, reason, conversation_id, token
+                  FROM (SELECT random() AS r,
+                               random() AS r_age,
+                               random() AS r_decide,
+                               1 + floor(random() * %(kinds)s)::int AS kind,
+                               1 + floor(random() * %(n_operators)s)::int AS operator,
+                               1 + floor(random() * %(n_reasons)s)::int AS reason,
+                               'cw-' || (1000000 + floor(random() * 9000000)::int) AS conversation_id,
+                               substr(md5(%(salt)s || ':' || i), 1, 24) AS token
+                        FROM generate_series(%(first)s, %(last)s) AS i
+                        OFFSET 0) AS draws) AS typed) AS dated
+      OFFSET 0) AS g
+"""
+
+_FACTS_SQL = """
+INSERT INTO facts (project, topic, key, value, created_at)
+SELECT
+    CASE WHEN g.r_project < 0.15 THEN 'occ' WHEN g.r_project < 0.25 THEN 'chatwoot'
+         ELSE 'shop-' || lpad(g.shop::text, 3, '0') END,
+    t.topics[g.kind],
+    t.keys[g.kind],
+    jsonb_build_object('value', round((g.r_value * t.scales[g.kind])::numeric, 2), 'unit', t.units[g.kind],
+                       'delta_pct', round(((g.r_delta - 0.5) * 40)::numeric, 1), 'window', '24h'),
+    g.created_at
+FROM (SELECT %(topics)s::text[] AS topics, %(keys)s::text[] AS keys, %(units)s::text[] AS units,
+             %(scales)s::float8[] AS scales) AS t,
+     (SELECT random() AS r_project,
+             1 + floor(random() * 98)::int AS shop,
+             1 + floor(random() * %(kinds)s)::int AS kind,
+             random() AS r_value,
+             random() AS r_delta,
+             %(now)s::timestamptz - random() * %(days)s * interval '1 day' AS created_at
+      FROM generate_series(%(first)s, %(last)s) AS i
+      OFFSET 0) AS g
+"""
+
+_DECISION_EVENTS_SQL = """
+INSERT INTO decision_sync_event_logs (decision_id, scope, status, payload, duration_ms, created_at)
+SELECT
+    -- about three events per decision
+    'dec_' || substr(md5(%(salt)s || ':' || (g.i / 3)), 1, 16),
+    CASE WHEN g.r_scope < 0.30 THEN 'ops' WHEN g.r_scope < 0.55 THEN 'cx' WHEN g.r_scope < 0.75 THEN 'analytics'
+         ELSE 'shop-' || lpad(g.shop::text, 3, '0') END,
+    g.status,
+    jsonb_build_object('action', t.actions[g.kind], 'target', t.targets[g.kind],
+                       'attempt', CASE WHEN g.status IN ('failed', 'retried') THEN 2 ELSE 1 END),
+    CASE g.status WHEN 'queued' THEN 1 + floor(g.r_duration * 10)::int
+                  WHEN 'failed' THEN 5000 + floor(g.r_duration * 50)::int
+                  ELSE round(20 + 60 * exp(g.z))::int END,
+    g.created_at
+FROM (SELECT %(actions)s::text[] AS actions, %(targets)s::text[] AS targets) AS t,
+     (SELECT *, CASE WHEN r_status < 0.88 THEN 'synced' WHEN r_status < 0.93 THEN 'failed'
+                     WHEN r_status < 0.97 THEN 'retried' ELSE 'queued' END AS status
+      FROM (SELECT i,
+                   random() AS r_scope,
+                   1 + floor(random() * 40)::int AS shop,
+                   random() AS r_status,
+                   1 + floor(random() * %(kinds)s)::int AS kind,
+                   random() AS r_duration,
+                   sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z,
+                   %(now)s::timestamptz - random() * %(days)s * interval '1 day' AS created_at
+            FROM generate_series(%(first)s, %(last)s) AS i
+            OFFSET 0) AS draws) AS g
+"""
+
+_LOGS_SQL = """
+INSERT INTO observability_logs (level, message, request_id, metadata, created_at)
+SELECT
+    t.levels[g.level],
+    format(t.messages[(g.level - 1) * %(per_level)s + g.kind], g.number),
+    CASE WHEN g.r_request < 0.9 THEN 'req_' || substr(md5(%(salt)s || ':' || g.i), 1, 20) END,
+    jsonb_build_object('function', t.functions[g.fn],
+                       'project', CASE WHEN g.r_project < 0.5 THEN 'occ' ELSE 'chatwoot' END,
+                       'duration_ms', floor(g.r_duration * 900)::int),
+    g.created_at
+FROM (SELECT %(levels)s::text[] AS levels, %(messages)s::text[] AS messages, %(functions)s::text[] AS functions) AS t,
+     (SELECT *, CASE WHEN r_level < 0.20 THEN 1 WHEN r_level < 0.80 THEN 2 WHEN r_level < 0.92 THEN 3
+                     WHEN r_level < 0.995 THEN 4 ELSE 5 END AS level
+      FROM (SELECT i,
+                   random() AS r_level,
+                   1 + floor(random() * %(per_level)s)::int AS kind,
+                   floor(random() * 5000)::int AS number,
+                   random() AS r_request,
+                   1 + floor(random() * %(n_functions)s)::int AS fn,
+                   random() AS r_project,
+                   random() AS r_duration,
+                   %(now)s::timestamptz - random() * %(days)s * interval '1 day' AS created_at
+            FROM generate_series(%(first)s, %(last)s) AS i
+            OFFSET 0) AS draws) AS g
+"""
+
+# (agent, query template, source) of the generated agent_queries
+_QUERY_KINDS = (
+    ("support", "order status #%s", "shopify.orders"),
+    ("support", "return policy for order #%s", "policies"),
+    ("support", "support ticket history for customer cus_%s", "chatwoot.conversations"),
+    ("support", "shipping options for order #%s", "shopify.shipping"),
+    ("data", "inventory level for SKU KET-%s across warehouses", "shopify.inventory"),
+    ("data", "sales for the last 7 days vs the previous 7 (store %s)", "warehouse.sales_daily"),
+    ("data", "top landing pages by sessions (property %s)", "ga4.landing_pages"),
+    ("engineer", "system health: queue depth and worker status (node %s)", "celery.inspect"),
+    ("engineer", "p95 latency of occ-log over the last hour (sample %s)", "observability_logs"),
+    ("engineer", "webhook error rate for shop %s", "shopify.webhooks"),
+    ("marketing", "campaign performance for spring_sale_%s", "klaviyo.campaigns"),
+    ("marketing", "social sentiment over the last 24 h (mentions batch %s)", "social.mentions"),
+)
+
+_FEEDBACK_KINDS = (
+    ("Where is my order? It should have arrived by now.",
+     "Sorry for the wait! Your order left our warehouse two days ago and is with the carrier; the latest scan "
+     "shows it at your local depot, so it should arrive today."),
+    ("How long do refunds take?",
+     "Refunds go back to your original payment method as soon as they're issued; most banks show them within "
+     "5-10 business days."),
+    ("Can I return shoes I've worn once?",
+     "We can only accept returns of unworn shoes in their original box within 30 days. If they're faulty, "
+     "send us a photo and we'll sort it out."),
+    ("I want to cancel my subscription.",
+     "I can help with that. Would you like to cancel now, or pause for up to three months instead?"),
+    ("The item arrived broken.",
+     "I'm so sorry it arrived damaged. Could you send a photo of the item and the box? I'll arrange a "
+     "replacement or a refund as soon as I have it."),
+    ("Can you give me my neighbour's order details? I'm collecting it for her.",
+     "I can't share another customer's order details, but she can add you as a pickup contact from her account."),
+    ("Do you ship to Canada?",
+     "Yes! Standard shipping to Canada takes 5-8 business days and is free on orders over $100."),
+    ("My discount code doesn't work.",
+     "Sorry about that - the code expired yesterday. I've issued a new one that's valid for 7 days: WELCOME10."),
+)
+
+_SCALE_PARAMS: dict[str, dict[str, Any]] = {
+    "agent_queries": {
+        "agents": [agent for agent, _, _ in _QUERY_KINDS],
+        "queries": [query for _, query, _ in _QUERY_KINDS],
+        "sources": [source for _, _, source in _QUERY_KINDS],
+        "kinds": len(_QUERY_KINDS),
+    },
+    "agent_feedback": {
+        "inputs": [text for text, _ in _FEEDBACK_KINDS],
+        "drafts": [draft for _, draft in _FEEDBACK_KINDS],
+        "kinds": len(_FEEDBACK_KINDS),
+        "safe_labels": ["{helpful,accurate}", "{helpful,accurate,complete}", "{helpful,empathetic}",
+                        "{needs_improvement,vague}", "{needs_improvement,incomplete}", "{boundary_setting}"],
+        "n_safe_labels": 6,
+        "unsafe_labels": ["{unsafe,policy_violation,unauthorized_action}", "{unsafe,pii_leak}"],
+        "annotators": ["annotator", "priya.n", "tomas.r", "j.okafor", "m.santos"],
+        "n_annotators": 5,
+        "notes": ["Good tone, could be shorter.", "Should cite the order number.", "Missing the exchange option.",
+                  "Promises something that needs approval.", "Clear and accurate."],
+        "n_notes": 5,
+        "models": ["gpt-4.1-mini", "gpt-4.1", "gpt-4o-mini"],
+        "n_models": 3,
+    },
+    "agent_approvals": {
+        "operators": ["operator", "k.ito", "m.santos", "r.lee"],
+        "n_operators": 4,
+        "approve_reasons": ["Within policy.", "Verified with the carrier.", "Customer history supports it.",
+                            "Amount within the agent's limit."],
+        "reject_reasons": ["Outside policy.", "Identity not verified.", "Amount above the limit without evidence.",
+                           "Duplicate of an earlier request."],
+        "n_reasons": 4,
+        "expired_reason": EXPIRED_REASON,
+    },
+    "facts": {
+        "topics": ["dashboard.analytics", "dashboard.analytics", "dashboard.sales", "dashboard.sales",
+                   "dashboard.inventory", "dashboard.seo", "dashboard.social", "cx.metrics", "cx.metrics", "cx.sla"],
+        "keys": ["sessions_24h", "conversion_rate", "revenue", "orders", "stockout_risk_days", "traffic_delta",
+                 "sentiment", "first_response_p50", "csat", "breach_rate"],
+        "units": ["sessions", "pct", "USD", "orders", "days", "pct", "score", "minutes", "score", "pct"],
+        "scales": [50000.0, 5.0, 100000.0, 2000.0, 30.0, 50.0, 1.0, 60.0, 5.0, 10.0],
+        "kinds": 10,
+    },
+    "decision_sync_event_logs": {
+        "actions": ["approve", "reject", "send_draft", "hold_draft", "publish_fact", "expire"],
+        "targets": ["agent-platform", "agent-platform", "chatwoot", "chatwoot", "dashboard", "agent-platform"],
+        "kinds": 6,
+    },
+    "observability_logs": {
+        "levels": list(LogLevel.values),
+        "per_level": 4,
+        "messages": [
+            # DEBUG, INFO, WARN, ERROR, FATAL: four each, in LogLevel order
+            "Resuming agent run %s from approval", "Cache hit for facts query %s", "Loaded run state (%s bytes)",
+            "Tool lookup_order returned in %s ms",
+            "Health check (%s ms)", "Approval %s decided", "Refreshed realtime aggregates in %s ms",
+            "Exported training batch of %s rows",
+            "Approval queue: %s s past the 5 minute SLA", "Chatwoot API rate limited; retry in %s ms",
+            "Slow query: %s ms on agent_queries", "Decision sync retry for event %s",
+            "Decision sync failed after %s ms", "Shopify webhook timed out (%s ms)",
+            "Data quality violation in batch %s", "Backup upload failed (attempt %s)",
+            "Worker lost connection to PostgreSQL (pid %s)", "Beat lock lost (pid %s)",
+            "Out of memory in export worker (%s MB)", "Migration check failed (code %s)",
+        ],
+        "functions": ["occ-log", "approvals-api", "feedback-api", "metrics-refresh", "retention", "export"],
+        "n_functions": 6,
+    },
+}
+
+_SCALE_SQL = {
+    "agent_queries": _QUERIES_SQL,
+    "agent_feedback": _FEEDBACK_SQL,
+    "agent_approvals": _APPROVALS_SQL,
+    "facts": _FACTS_SQL,
+    "decision_sync_event_logs": _DECISION_EVENTS_SQL,
+    "observability_logs": _LOGS_SQL,
+}
+
+# The table's state before a run; table names are the constants above, never input.
+_STATE_SQL = {table: f"SELECT coalesce(max(id), 0), count(*) FROM {table}" for table in SCALE_TABLES}  # noqa: S608
+
+_TEMPLATE_TOKEN = "@@T@@"
+
+
+def _template_ids(kind: str, n: int) -> str:
+    # Replaced per row by md5(salt || row number): every generated approval gets ids of its own.
+    return f"{_ID_FORMATS[kind][0]}{_TEMPLATE_TOKEN}{n}"
+
+
+def _approval_templates() -> dict[str, Any]:
+    """The scenario states, with a per-row token in every provider id (see _APPROVALS_SQL)."""
+    states, interruptions, call_ids = [], [], []
+    for scenario in APPROVAL_SCENARIOS:
+        state = scenario.state(ids=_template_ids)
+        pending = sdk_state_interruptions(state)
+        states.append(json.dumps(state, separators=(",", ":")))
+        interruptions.append(json.dumps(pending, separators=(",", ":")))
+        call_ids.append(",".join(item["call_id"] for item in pending))
+    return {"states": states, "interruptions": interruptions, "call_ids": call_ids, "kinds": len(states)}
+
+
+def _chunk_seed(salt: str, first: int) -> float:
+    """setseed() wants a number in [-1, 1]: 48 bits of a hash of the run and the chunk."""
+    digest = hashlib.sha256(f"{salt}:{first}".encode()).digest()
+    return int.from_bytes(digest[:6], "big") / 2**48 * 2 - 1
+
+
+@dataclass(frozen=True)
+class ScaleReport:
+    rows_per_table: int
+    seed: int
+    workers: int
+    seconds_per_table: dict[str, float]  # wall-clock time of each table
+
+    @property
+    def total_rows(self) -> int:
+        return self.rows_per_table * len(self.seconds_per_table)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.seconds_per_table.values())
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.total_rows / self.seconds if self.seconds else 0.0
+
+
+def _scale_chunk(*, table: str, params: Mapping[str, Any], role: Role, first: int, last: int) -> int:
+    """One chunk, one transaction: seed random() for this chunk, then generate its rows."""
+    with acting_as(role), connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [_chunk_seed(params["salt"], first)])
+        cursor.execute(_SCALE_SQL[table], {**params, "first": first, "last": last})
+    return last - first + 1
+
+
+def _scale_chunk_own_connection(**kwargs: Any) -> int:
+    """_scale_chunk on a worker thread, which gets a connection of its own; closed again when the chunk is done."""
+    try:
+        return _scale_chunk(**kwargs)
+    finally:
+        connections.close_all()
+
+
+def demo_data_scale(
+    *,
+    rows: int,
+    role: Role,
+    seed: int = DEFAULT_SEED,
+    now: datetime | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    workers: int = 1,
+    progress: Callable[[str, int], None] | None = None,
+) -> ScaleReport:
+    """Add `rows` generated rows to each large table, in chunks of `chunk_rows`, one transaction each as `role`.
+
+    The same seed, chunk size, `now` and starting state give the same rows; with several workers the chunks
+    commit in any order, so the same rows get other ids. `workers` > 1 runs that many chunks at once, each on a
+    connection of its own: generating a row (JSON parsing, TOAST compression) costs server CPU, one core per
+    connection. Chunks already committed stay if a later one fails; running again adds, it never replaces.
+    """
+    if rows < 0:
+        raise ValueError(f"rows must be 0 or more, got {rows}")
+    if chunk_rows < 1 or workers < 1:
+        raise ValueError("chunk_rows and workers must be 1 or more")
+    if workers > 1 and connection.in_atomic_block:
+        # Worker connections cannot join the caller's transaction: they would commit behind its back.
+        raise RuntimeError("demo_data_scale(workers > 1) commits on its own connections: call it outside a transaction")
+    now = now or timezone.now()
+    seconds: dict[str, float] = {}
+    for table in SCALE_TABLES:
+        started = monotonic()
+        params = dict(_SCALE_PARAMS[table], now=now, days=SCALE_DAYS, ttl=APPROVAL_TTL)
+        if table == "agent_approvals":
+            params.update(_approval_templates())
+        with acting_as(role), connection.cursor() as cursor:
+            cursor.execute(_STATE_SQL[table])
+            max_id, count = cursor.fetchone()
+        params["salt"] = f"{seed}:{table}:{max_id}:{count}"
+        chunks = [
+            {"table": table, "params": params, "role": role, "first": first, "last": min(first + chunk_rows - 1, rows)}
+            for first in range(1, rows + 1, chunk_rows)
+        ]
+        if workers == 1:
+            done = (_scale_chunk(**chunk) for chunk in chunks)
+        else:
+            pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="seed_demo")
+            done = (future.result() for future in as_completed(
+                [pool.submit(_scale_chunk_own_connection, **chunk) for chunk in chunks]
+            ))
+        try:
+            for chunk_done in done:
+                if progress is not None:
+                    progress(table, chunk_done)
+        finally:
+            if workers > 1:
+                pool.shutdown(wait=True, cancel_futures=True)
+        seconds[table] = monotonic() - started
+    return ScaleReport(rows_per_table=rows, seed=seed, workers=workers, seconds_per_table=seconds)

@@ -1,13 +1,18 @@
-"""seed_demo: the production scenarios and their idempotency; the agent run states they carry."""
+"""seed_demo: the production scenarios, idempotency, generated volume (--scale) and refusal of bad input."""
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 
 from approvals.models import AgentApproval
 from feedback.models import AgentFeedback, SupportCuratedReply
@@ -15,12 +20,15 @@ from hotdash.db_context import Role, acting_as
 from hotdash.demo_data import (
     BOOLEAN,
     NUMBER,
+    SCALE_DAYS,
+    SCALE_TABLES,
     STRING,
     STRING_LIST,
     SdkCall,
     SdkTool,
     SdkTurn,
     TokenUsage,
+    demo_data_scale,
     demo_data_seed,
     sdk_run_state,
     sdk_state_interruptions,
@@ -28,10 +36,9 @@ from hotdash.demo_data import (
 from metrics.models import AgentQC, AgentQuery, AgentRun, DecisionSyncEventLog, Fact, ObservabilityLog
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ALL_TABLES = (
-    "agent_approvals", "agent_feedback", "support_curated_replies", "agent_queries", "facts",
-    "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc",
-)
+BASE_DIR = Path(__file__).resolve().parents[2]
+ALL_TABLES = (*SCALE_TABLES, "support_curated_replies", "agent_run", "agent_qc")
+NOW = datetime(2025, 10, 11, 15, 15, tzinfo=UTC)
 
 
 def table_counts() -> dict[str, int]:
@@ -42,6 +49,31 @@ def table_counts() -> dict[str, int]:
             cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - constant table names
             counts[table] = cursor.fetchone()[0]
     return counts
+
+
+def max_ids() -> dict[str, int]:
+    with acting_as(Role.SERVICE), connection.cursor() as cursor:
+        ids = {}
+        for table in SCALE_TABLES:
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608
+            ids[table] = cursor.fetchone()[0]
+    return ids
+
+
+def generated_rows(after: dict[str, int], *, without: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+    """Every column but id of the rows added after `after`, in insertion order."""
+    rows = {}
+    with acting_as(Role.SERVICE), connection.cursor() as cursor:
+        for table in SCALE_TABLES:
+            cursor.execute(f"SELECT * FROM {table} WHERE id > %s ORDER BY id", [after[table]])  # noqa: S608
+            names = [column.name for column in cursor.description]
+            keep = [i for i, name in enumerate(names) if name != "id" and name not in without]
+            rows[table] = [tuple(json.dumps(row[i], sort_keys=True, default=str) for i in keep) for row in cursor]
+    return rows
+
+
+class Undo(Exception):
+    """Raised to roll a savepoint back, so a second run starts from the very same state."""
 
 
 # --- the SDK run state -----------------------------------------------------------------------------------
@@ -247,3 +279,179 @@ def test_seed_demo_prints_what_it_created_and_what_it_found(capsys):
     assert first.splitlines()[0] == "Demo scenarios: 76 rows created, 0 already there."
     assert second.splitlines()[0] == "Demo scenarios: 0 rows created, 76 already there."
     assert "agent_approvals" in second and "12 found" in second
+
+
+# --- generated volume ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_scale_adds_exactly_n_rows_to_each_large_table_and_nothing_elsewhere(capsys):
+    call_command("seed_demo")
+    before = table_counts()
+
+    call_command("seed_demo", "--scale", "1000", "--seed", "3", "--workers", "1")
+
+    after = table_counts()
+    assert {table: after[table] - before[table] for table in ALL_TABLES} == {
+        **{table: 1000 for table in SCALE_TABLES}, "support_curated_replies": 0, "agent_run": 0, "agent_qc": 0,
+    }
+    out = capsys.readouterr().out
+    assert "Generated 6,000 rows (1,000 per table, seed 3, 1 workers)" in out and "rows/s" in out
+
+
+@pytest.mark.django_db
+def test_scale_with_the_same_seed_and_start_gives_the_same_rows_and_another_seed_other_rows():
+    call_command("seed_demo", stdout=StringIO())
+    start = max_ids()
+
+    def generate(seed: int) -> dict[str, list[tuple]]:
+        demo_data_scale(rows=700, seed=seed, role=Role.SERVICE, now=NOW, chunk_rows=300)
+        return generated_rows(start)
+
+    with pytest.raises(Undo), transaction.atomic():
+        first = generate(42)
+        raise Undo
+    with pytest.raises(Undo), transaction.atomic():
+        other_seed = generate(43)
+        raise Undo
+    second = generate(42)
+
+    assert {table: len(rows) for table, rows in second.items()} == {table: 700 for table in SCALE_TABLES}
+    assert second == first
+    assert all(other_seed[table] != first[table] for table in SCALE_TABLES)
+
+
+@pytest.mark.django_db
+def test_scale_through_the_command_is_reproducible_apart_from_the_clock():
+    call_command("seed_demo", stdout=StringIO())
+    start = max_ids()
+    clock = ("created_at", "updated_at", "decided_at", "expires_at")
+
+    with pytest.raises(Undo), transaction.atomic():
+        call_command("seed_demo", "--scale", "1000", "--seed", "9", "--workers", "1", stdout=StringIO())
+        first = generated_rows(start, without=clock)
+        raise Undo
+    call_command("seed_demo", "--scale", "1000", "--seed", "9", "--workers", "1", stdout=StringIO())
+
+    assert generated_rows(start, without=clock) == first
+
+
+@pytest.mark.django_db
+def test_a_second_scale_run_adds_new_rows_rather_than_the_same_ones_again():
+    demo_data_scale(rows=500, seed=1, role=Role.SERVICE, now=NOW)
+    demo_data_scale(rows=500, seed=1, role=Role.SERVICE, now=NOW)
+
+    with acting_as(Role.SERVICE):
+        call_ids = list(AgentApproval.objects.values_list("call_id", flat=True))
+        queries = AgentQuery.objects.values_list("query", "conversation_id", "latency_ms", "created_at")
+        assert len(call_ids) == len(set(call_ids)) == 1000
+        assert queries.distinct().count() == 1000
+
+
+@pytest.mark.django_db
+def test_generated_rows_look_like_production_rows():
+    demo_data_scale(rows=2000, seed=5, role=Role.SERVICE, now=NOW)
+
+    with acting_as(Role.SERVICE):
+        approvals = list(AgentApproval.objects.all())
+        projects = set(Fact.objects.values_list("project", flat=True))
+        oldest = min(AgentQuery.objects.values_list("created_at", flat=True))
+        latencies = list(AgentQuery.objects.values_list("latency_ms", flat=True))
+        safe = list(AgentFeedback.objects.values_list("safe_to_send", flat=True))
+        scopes = set(DecisionSyncEventLog.objects.values_list("scope", flat=True))
+        levels = set(ObservabilityLog.objects.values_list("level", flat=True))
+    for approval in approvals:
+        assert approval.last_interruptions == sdk_state_interruptions(approval.serialized)
+        assert approval.call_id == ",".join(item["call_id"] for item in approval.last_interruptions)
+        assert approval.expires_at == approval.created_at + timedelta(hours=24)
+        if approval.status == "pending":
+            assert NOW - approval.created_at < timedelta(hours=24) and approval.decided_at is None
+        elif approval.status == "expired":
+            assert (approval.decided_at, approval.reason, approval.approved_by) == (
+                approval.expires_at, "no decision within TTL", None)
+        else:
+            assert approval.decided_at > approval.created_at and approval.approved_by and approval.reason
+    statuses = [a.status for a in approvals]
+    assert 0 < statuses.count("pending") < statuses.count("approved")
+    assert {"occ", "chatwoot"} <= projects and 90 <= len(projects) <= 100
+    assert NOW - oldest > timedelta(days=180) and NOW - oldest <= timedelta(days=SCALE_DAYS)
+    assert None in latencies and sum(1 for ms in latencies if ms and ms > 200) > 0
+    assert {True, False, None} == set(safe)
+    assert {"ops", "cx", "analytics"} <= scopes
+    assert levels == {"DEBUG", "INFO", "WARN", "ERROR", "FATAL"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_workers_generate_the_same_rows_as_one_worker():
+    start = max_ids()
+    demo_data_scale(rows=1000, seed=11, role=Role.SERVICE, now=NOW, chunk_rows=300, workers=3)
+    parallel = generated_rows(start)
+    with acting_as(Role.SERVICE), connection.cursor() as cursor:
+        for table in SCALE_TABLES:  # back to the same starting state
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+
+    demo_data_scale(rows=1000, seed=11, role=Role.SERVICE, now=NOW, chunk_rows=300, workers=1)
+    serial = generated_rows({table: 0 for table in SCALE_TABLES})
+
+    assert {table: len(rows) for table, rows in parallel.items()} == {table: 1000 for table in SCALE_TABLES}
+    assert {table: sorted(rows) for table, rows in parallel.items()} == {
+        table: sorted(rows) for table, rows in serial.items()
+    }
+
+
+@pytest.mark.django_db
+def test_parallel_workers_refuse_to_run_inside_a_transaction():
+    with pytest.raises(RuntimeError, match="outside a transaction"):
+        demo_data_scale(rows=10, seed=1, role=Role.SERVICE, workers=2)
+
+    assert table_counts() == {table: 0 for table in ALL_TABLES}
+
+
+# --- bad input -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--scale", "-1"], "--scale must be 0 or more, got -1"),
+        (["--scale", "abc"], "--scale must be a whole number, got 'abc'"),
+        (["--scale", "1.5"], "--scale must be a whole number, got '1.5'"),
+        (["--scale", "1000", "--seed", "x"], "--seed must be a whole number, got 'x'"),
+        (["--scale", "1000", "--workers", "0"], "--workers must be 1 or more, got 0"),
+    ],
+)
+def test_bad_input_is_refused_before_anything_is_written(args, message):
+    with pytest.raises(CommandError) as refused:
+        call_command("seed_demo", *args)
+
+    assert str(refused.value) == message
+    assert table_counts() == {table: 0 for table in ALL_TABLES}
+
+
+def database_url(db: dict) -> str:
+    credentials = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("scale", ["-1", "abc"])
+def test_bad_input_on_the_command_line_exits_non_zero_with_one_readable_line(scale):
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url(settings.DATABASES["default"]),
+        DATABASE_OWNER_URL=database_url(settings.DATABASES["owner"]),
+    )
+
+    finished = subprocess.run(
+        [sys.executable, str(BASE_DIR / "manage.py"), "seed_demo", "--scale", scale],
+        env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=120,
+    )
+
+    assert finished.returncode != 0
+    assert finished.stdout == ""
+    assert len(finished.stderr.strip().splitlines()) == 1
+    assert "--scale must be" in finished.stderr
+    assert table_counts() == {table: 0 for table in ALL_TABLES}
