@@ -18,7 +18,8 @@ Design note. Two services, both run as the service role (the command says so wit
 
 Approvals carry the agent's run state exactly as the OpenAI Agents SDK 0.24 serializes it
 (`result.to_state().to_string()`, schema "1.21"); `sdk_run_state()` builds one and is checked in the tests
-against states the real SDK produced. `sdk_state_interruptions()` extracts `last_interruptions` from a state.
+against states the real SDK produced; `approvals.sdk_state.run_state_read()` (what the API uses) extracts
+`last_interruptions` from it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from approvals.models import AgentApproval, ApprovalStatus
+from approvals.sdk_state import run_state_read
 from feedback.models import AgentFeedback, SupportCuratedReply
 from hotdash.db_context import Role, acting_as
 from metrics.models import AgentQC, AgentQuery, AgentRun, DecisionSyncEventLog, Fact, LogLevel, ObservabilityLog
@@ -322,32 +324,6 @@ def sdk_run_state(
         "current_turn_persisted_item_count": 0,
         "trace": None,
     }
-
-
-def sdk_state_interruptions(serialized: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """`last_interruptions` of an approval: the pending tool approvals of a serialized run, in order.
-
-    The format is a contract with the approvals workbench: [{"tool_name", "arguments" (parsed), "call_id",
-    "agent"}]. A state that is not paused on an interruption has none.
-    """
-    step = serialized.get("current_step") or {}
-    if step.get("type") != "next_step_interruption":
-        return []
-    pending = []
-    for item in (step.get("data") or {}).get("interruptions") or []:
-        if item.get("type") != "tool_approval_item":
-            continue
-        raw = item["raw_item"]
-        arguments = raw.get("arguments") or "{}"
-        pending.append(
-            {
-                "tool_name": item.get("tool_name") or raw["name"],
-                "arguments": json.loads(arguments) if isinstance(arguments, str) else arguments,
-                "call_id": raw["call_id"],
-                "agent": item["agent"]["name"],
-            }
-        )
-    return pending
 
 
 # Realistic provider ids, derived from a name so the scenarios are the same on every machine.
@@ -1111,7 +1087,7 @@ def _insert_missing(model: type[models.Model], objects: list[models.Model], key:
 
 def _approval(scenario: ApprovalScenario, now: datetime) -> AgentApproval:
     state = scenario.state()
-    pending = sdk_state_interruptions(state)
+    summary = run_state_read(state)
     created_at = now - scenario.age
     expires_at = created_at + APPROVAL_TTL
     decided_at = reason = approved_by = None
@@ -1122,13 +1098,14 @@ def _approval(scenario: ApprovalScenario, now: datetime) -> AgentApproval:
     return AgentApproval(
         conversation_id=scenario.conversation_id,
         serialized=state,
-        last_interruptions=pending,
+        last_interruptions=[item.as_json() for item in summary.interruptions],
+        schema_version=summary.schema_version,
         status=scenario.status,
         approved_by=approved_by,
         reason=reason,
         decided_at=decided_at,
         expires_at=expires_at,
-        call_id=",".join(item["call_id"] for item in pending),
+        call_id=summary.call_key,
         created_at=created_at,
         updated_at=decided_at or created_at,
     )
@@ -1370,7 +1347,7 @@ FROM (SELECT %(inputs)s::text[] AS inputs, %(drafts)s::text[] AS drafts, %(safe_
 
 _APPROVALS_SQL = """
 INSERT INTO agent_approvals (conversation_id, serialized, last_interruptions, status, approved_by, reason,
-                             decided_at, expires_at, call_id, created_at, updated_at)
+                             decided_at, expires_at, call_id, schema_version, created_at, updated_at)
 SELECT
     g.conversation_id,
     replace(t.states[g.kind], '@@T@@', g.token)::jsonb,
@@ -1383,6 +1360,7 @@ SELECT
     g.decided_at,
     g.created_at + %(ttl)s,
     replace(t.call_ids[g.kind], '@@T@@', g.token),
+    %(schema_version)s,
     g.created_at,
     coalesce(g.decided_at, g.created_at)
 FROM (SELECT %(states)s::text[] AS states, %(interruptions)s::text[] AS interruptions,
@@ -1627,11 +1605,17 @@ def _approval_templates() -> dict[str, Any]:
     states, interruptions, call_ids = [], [], []
     for scenario in APPROVAL_SCENARIOS:
         state = scenario.state(ids=_template_ids)
-        pending = sdk_state_interruptions(state)
+        summary = run_state_read(state)
         states.append(json.dumps(state, separators=(",", ":")))
-        interruptions.append(json.dumps(pending, separators=(",", ":")))
-        call_ids.append(",".join(item["call_id"] for item in pending))
-    return {"states": states, "interruptions": interruptions, "call_ids": call_ids, "kinds": len(states)}
+        interruptions.append(json.dumps([item.as_json() for item in summary.interruptions], separators=(",", ":")))
+        call_ids.append(summary.call_key)
+    return {
+        "states": states,
+        "interruptions": interruptions,
+        "call_ids": call_ids,
+        "kinds": len(states),
+        "schema_version": summary.schema_version,
+    }
 
 
 def _chunk_seed(salt: str, first: int) -> float:

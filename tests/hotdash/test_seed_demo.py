@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from approvals.models import AgentApproval
 from feedback.models import AgentFeedback, SupportCuratedReply
 from hotdash.db_context import Role, acting_as
+from approvals.sdk_state import run_state_read
 from hotdash.demo_data import (
     BOOLEAN,
     NUMBER,
@@ -31,7 +32,6 @@ from hotdash.demo_data import (
     demo_data_scale,
     demo_data_seed,
     sdk_run_state,
-    sdk_state_interruptions,
 )
 from metrics.models import AgentQC, AgentQuery, AgentRun, DecisionSyncEventLog, Fact, ObservabilityLog
 
@@ -144,7 +144,7 @@ def test_the_state_builder_writes_what_the_sdk_writes_for_a_lookup_then_two_appr
 def test_interruptions_are_extracted_in_order_with_parsed_arguments():
     state = json.loads((FIXTURES / "sdk_0_24_state_two_calls.json").read_text())
 
-    assert sdk_state_interruptions(state) == [
+    assert [item.as_json() for item in run_state_read(state).interruptions] == [
         {
             "tool_name": "bulk_update_orders",
             "arguments": {"order_ids": ["#1042", "#1043"], "status": "cancelled", "notify_customer": True},
@@ -158,13 +158,6 @@ def test_interruptions_are_extracted_in_order_with_parsed_arguments():
             "agent": "support-agent",
         },
     ]
-
-
-def test_a_state_not_paused_on_an_interruption_has_none():
-    state = json.loads((FIXTURES / "sdk_0_24_state_one_call.json").read_text())
-    state["current_step"] = {"type": "next_step_final_output", "data": {"output": "done"}}
-
-    assert sdk_state_interruptions(state) == []
 
 
 # --- the production scenarios ----------------------------------------------------------------------------
@@ -184,7 +177,7 @@ def test_seed_demo_writes_the_approval_queue_of_the_production_report():
     for approval in approvals:
         assert approval.serialized["$schemaVersion"] == "1.21"
         assert approval.serialized["current_step"]["type"] == "next_step_interruption"
-        assert approval.last_interruptions == sdk_state_interruptions(approval.serialized)
+        assert approval.last_interruptions == [i.as_json() for i in run_state_read(approval.serialized).interruptions]
         assert approval.call_id == ",".join(item["call_id"] for item in approval.last_interruptions)
         assert approval.expires_at == approval.created_at + timedelta(hours=24)
     tools = {item["tool_name"] for a in approvals for item in a.last_interruptions}
@@ -361,7 +354,7 @@ def test_generated_rows_look_like_production_rows():
         scopes = set(DecisionSyncEventLog.objects.values_list("scope", flat=True))
         levels = set(ObservabilityLog.objects.values_list("level", flat=True))
     for approval in approvals:
-        assert approval.last_interruptions == sdk_state_interruptions(approval.serialized)
+        assert approval.last_interruptions == [i.as_json() for i in run_state_read(approval.serialized).interruptions]
         assert approval.call_id == ",".join(item["call_id"] for item in approval.last_interruptions)
         assert approval.expires_at == approval.created_at + timedelta(hours=24)
         if approval.status == "pending":
