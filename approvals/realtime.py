@@ -9,7 +9,7 @@ couple of seconds, so a lost message (a Redis restart) costs latency, never a wr
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cache
 
 import redis
@@ -27,8 +27,11 @@ def channel(approval_id: int) -> str:
     return f"hotdash:approvals:{approval_id}"
 
 
-def approvals_changed_publish(approval_ids: Iterable[int]) -> None:
+def approvals_changed_publish(approval_ids: list[int]) -> None:
     client = _client()
+    if len(approval_ids) == 1:
+        client.publish(channel(approval_ids[0]), "changed")
+        return
     with client.pipeline(transaction=False) as pipe:
         for approval_id in approval_ids:
             pipe.publish(channel(approval_id), "changed")

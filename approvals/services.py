@@ -103,12 +103,41 @@ def approval_create(
 
 # --- decide -------------------------------------------------------------------------------------------
 
-_DECIDE_SQL = """
-UPDATE agent_approvals
-SET status = %(outcome)s, approved_by = %(decided_by)s, reason = %(reason)s, decided_at = clock_timestamp()
-WHERE id = ANY(%(ids)s) AND status = 'pending' AND (expires_at IS NULL OR expires_at > clock_timestamp())
-RETURNING id
+# What a decision returns of each approval: everything but the run state, which stays in its TOAST table.
+_DECIDED_FIELDS = [field for field in AgentApproval._meta.concrete_fields if field.name != "serialized"]
+_DECIDED_COLUMNS = ", ".join(field.column for field in _DECIDED_FIELDS)
+
+# One statement, so one round trip and atomic on its own: decide what is still pending and in time, write
+# its audit row, release its lease, and return the decided rows for the answer.
+_DECIDE_SQL = f"""
+WITH decided AS (
+    UPDATE agent_approvals
+    SET status = %(outcome)s, approved_by = %(decided_by)s, reason = %(reason)s, decided_at = clock_timestamp()
+    WHERE id = ANY(%(ids)s) AND status = 'pending' AND (expires_at IS NULL OR expires_at > clock_timestamp())
+    RETURNING {_DECIDED_COLUMNS}
+), audited AS (
+    INSERT INTO approval_decisions (approval_id, outcome, decided_by, reason, via, request_id)
+    SELECT id, %(outcome)s, %(decided_by)s, %(reason)s, %(via)s, %(request_id)s FROM decided
+), released AS (
+    DELETE FROM approval_leases WHERE approval_id IN (SELECT id FROM decided)
+)
+SELECT {_DECIDED_COLUMNS} FROM decided ORDER BY id
 """
+
+
+def _decided_from_rows(rows: list[tuple]) -> list[AgentApproval]:
+    """Model instances (run state deferred) from rows of _DECIDED_COLUMNS, converted as the ORM would."""
+    names = [field.attname for field in _DECIDED_FIELDS]
+    converters = [getattr(field, "from_db_value", None) for field in _DECIDED_FIELDS]
+    return [
+        AgentApproval.from_db(
+            connection.alias,
+            names,
+            [convert(value, None, connection) if convert and value is not None else value
+             for convert, value in zip(converters, row, strict=True)],
+        )
+        for row in rows
+    ]
 
 
 def _checked_reason(outcome: str, reason: str | None) -> str | None:
@@ -122,28 +151,19 @@ def _checked_reason(outcome: str, reason: str | None) -> str | None:
 
 def _decide_rows(
     ids: list[int], *, outcome: str, decided_by: str, reason: str | None, via: str, request_id: str | None
-) -> list[int]:
-    """Decide those of `ids` that are still pending and in time; write their audit rows; return their ids."""
+) -> list[AgentApproval]:
+    """Decide those of `ids` that are still pending and in time; write their audit rows; return them."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _DECIDE_SQL, {"outcome": outcome, "decided_by": decided_by, "reason": reason, "ids": ids}
+            _DECIDE_SQL,
+            {"outcome": outcome, "decided_by": decided_by, "reason": reason, "ids": ids, "via": via,
+             "request_id": request_id},
         )
-        decided = sorted(row[0] for row in cursor.fetchall())
+        decided = _decided_from_rows(cursor.fetchall())
     if decided:
-        ApprovalDecision.objects.bulk_create(
-            ApprovalDecision(
-                approval_id=approval_id,
-                outcome=outcome,
-                decided_by=decided_by,
-                reason=reason,
-                via=via,
-                request_id=request_id,
-            )
-            for approval_id in decided
-        )
-        ApprovalLease.objects.filter(approval_id__in=decided).delete()
+        decided_ids = [approval.pk for approval in decided]
         # robust: the decision is committed whatever happens to the wake-up call (waiters re-read anyway).
-        transaction.on_commit(lambda: approvals_changed_publish(decided), robust=True)
+        transaction.on_commit(lambda: approvals_changed_publish(decided_ids), robust=True)
     return decided
 
 
@@ -160,20 +180,20 @@ def approval_decide(
     if outcome not in (DecisionOutcome.APPROVED, DecisionOutcome.REJECTED):
         raise InvalidDecision("outcome", "must be approved or rejected")
     reason = _checked_reason(outcome, reason)
-    with transaction.atomic():
-        decided = _decide_rows(
-            [approval_id], outcome=outcome, decided_by=decided_by, reason=reason, via=via, request_id=request_id
-        )
-        approval = AgentApproval.objects.filter(pk=approval_id).first()
+    decided = _decide_rows(
+        [approval_id], outcome=outcome, decided_by=decided_by, reason=reason, via=via, request_id=request_id
+    )
+    if decided:
+        return decided[0]
+    # Not decided now: tell the caller why, from the row as it is.
+    approval = AgentApproval.objects.defer("serialized").filter(pk=approval_id).first()
     if approval is None:
         raise ApprovalNotFound(approval_id)
-    if not decided:
-        if approval.status == ApprovalStatus.PENDING:
-            # Pending but past its TTL: the expiry job has not come by yet. It is expired now, not decided.
-            approvals_expire(approval_ids=[approval_id])
-            approval.refresh_from_db()
-        raise ApprovalAlreadyDecided(approval)
-    return approval
+    if approval.status == ApprovalStatus.PENDING:
+        # Pending but past its TTL: the expiry job has not come by yet. It is expired now, not decided.
+        approvals_expire(approval_ids=[approval_id])
+        approval.refresh_from_db()
+    raise ApprovalAlreadyDecided(approval)
 
 
 @dataclass(frozen=True)
@@ -193,9 +213,13 @@ def approvals_decide_bulk(
     with transaction.atomic():
         # Lock in id order, as every multi-row writer here does, so two bulk decisions cannot deadlock.
         list(AgentApproval.objects.filter(pk__in=ids).order_by("pk").select_for_update().values_list("pk", flat=True))
-        decided = _decide_rows(
-            ids, outcome=outcome, decided_by=decided_by, reason=reason, via=DecisionChannel.BULK, request_id=request_id
-        )
+        decided = [
+            approval.pk
+            for approval in _decide_rows(
+                ids, outcome=outcome, decided_by=decided_by, reason=reason, via=DecisionChannel.BULK,
+                request_id=request_id,
+            )
+        ]
     statuses = dict(AgentApproval.objects.filter(pk__in=set(ids) - set(decided)).values_list("pk", "status"))
     return BulkDecision(decided=decided, skipped={pk: statuses.get(pk, "missing") for pk in ids if pk not in decided})
 

@@ -120,7 +120,7 @@ REST_FRAMEWORK = {
     ],
     # Stateless: the token's claims are the identity; no user row is read for a machine client.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTStatelessUserAuthentication",
+        "hotdash.api_auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["hotdash.api_permissions.HasDbRole"],
@@ -174,4 +174,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Django's own loggers set their level; without this, 4xx warnings would ignore DJANGO_LOG_LEVEL.
+    "loggers": {"django": {"level": env("DJANGO_LOG_LEVEL", default="INFO")}},
 }

@@ -9,10 +9,12 @@ source of tenant identity for an API call, so a client cannot widen its own scop
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+from rest_framework_simplejwt.utils import aware_utcnow
 
 from hotdash.db_context import DbContext, Role
 from hotdash.groups import role_for_user
@@ -54,12 +56,35 @@ def machine_token_issue(
     return str(token)
 
 
-def context_from_token(raw: str, *, request_id: str | None = None) -> DbContext | None:
-    """The context a bearer token stands for; None when the token is invalid, expired or has no known role."""
+def access_token_read(raw: str) -> AccessToken | None:
+    """The verified token (signature, expiry, type); None when it is not a valid access token.
+
+    A client sends the same token with every call until it expires: its verified form is kept per process
+    (keyed by the exact token text), and only the expiry is checked again on each use.
+    """
+    token = _verified(raw)
+    if token is None:
+        return None
     try:
-        token = AccessToken(raw)
+        token.check_exp(current_time=aware_utcnow())
+    except TokenError:
+        return None
+    return token
+
+
+@lru_cache(maxsize=4096)
+def _verified(raw: str) -> AccessToken | None:
+    try:
+        return AccessToken(raw)
+    except TokenError:
+        return None
+
+
+def context_from_token(token: AccessToken, *, request_id: str | None = None) -> DbContext | None:
+    """The context a verified token stands for; None when its role is not one we know."""
+    try:
         role = Role.from_short(str(token.get("role", "")))
-    except (TokenError, ValueError):
+    except ValueError:
         return None
     return DbContext(
         role=role,

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from approvals.models import AgentApproval, ApprovalStatus
@@ -27,28 +28,43 @@ class WaitSerializer(serializers.Serializer):
     wait = serializers.IntegerField(required=False, min_value=0, max_value=60, default=0)
 
 
-class ApprovalSerializer(serializers.ModelSerializer):
-    """What an agent needs to resume, and what an operator needs to see, of one approval."""
+class InterruptionSerializer(serializers.Serializer):
+    tool_name = serializers.CharField()
+    arguments = serializers.DictField()
+    call_id = serializers.CharField()
+    agent = serializers.CharField()
+    decision = serializers.ChoiceField(
+        choices=["approved", "rejected", "expired"], allow_null=True, help_text="null while pending"
+    )
 
+
+class ApprovalSerializer(serializers.Serializer):
+    """What an agent needs to resume, and what an operator needs to see, of one approval.
+
+    Fields are declared, not introspected from the model: a ModelSerializer rebuilds them on every
+    response, a noticeable part of a decision's server time (docs/benchmarks.md).
+    """
+
+    id = serializers.IntegerField(read_only=True)
+    conversation_id = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=ApprovalStatus.choices, read_only=True)
+    schema_version = serializers.CharField(read_only=True, allow_null=True)
+    agent = serializers.CharField(read_only=True, allow_null=True)
     interruptions = serializers.SerializerMethodField(
         help_text="Each tool call the run paused on, with the decision that applies to it (null while pending)."
     )
+    reason = serializers.CharField(read_only=True, allow_null=True)
     decided_by = serializers.CharField(source="approved_by", read_only=True, allow_null=True)
+    decided_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    expires_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
 
-    class Meta:
-        model = AgentApproval
-        fields = [
-            "id", "conversation_id", "status", "schema_version", "agent", "interruptions", "reason",
-            "decided_by", "decided_at", "expires_at", "created_at", "updated_at",
-        ]
-        read_only_fields = fields
-
+    @extend_schema_field(InterruptionSerializer(many=True))
     def get_interruptions(self, approval: AgentApproval) -> list[dict]:
         decision = None if approval.status == ApprovalStatus.PENDING else approval.status
         return [{**item, "decision": decision} for item in approval.last_interruptions]
 
 
 class ApprovalDetailSerializer(ApprovalSerializer):
-    class Meta(ApprovalSerializer.Meta):
-        fields = [*ApprovalSerializer.Meta.fields, "serialized"]
-        read_only_fields = fields
+    serialized = serializers.JSONField(read_only=True, help_text="The run state as the agent posted it.")

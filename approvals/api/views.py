@@ -29,6 +29,9 @@ from approvals.services import (
 from hotdash.db_context import Role, acting_as
 
 READERS = {Role.SERVICE, Role.OPERATOR, Role.SUPERVISOR, Role.TENANT}
+# One output serializer for every answer of the decide endpoint: its fields are built once, not per request
+# (to_representation only reads them, so sharing it across threads is safe).
+APPROVAL = ApprovalSerializer()
 DECIDERS = {Role.SERVICE, Role.OPERATOR, Role.SUPERVISOR}
 
 
@@ -116,7 +119,7 @@ class ApprovalDecideView(APIView):
             raise ValidationError({exc.field: [exc.message]}) from None
         except ApprovalAlreadyDecided as exc:
             return Response(
-                {"detail": f"This approval is already {exc.approval.status}.", "approval": ApprovalSerializer(exc.approval).data},
+                {"detail": f"This approval is already {exc.approval.status}.", "approval": APPROVAL.to_representation(exc.approval)},
                 status=status.HTTP_409_CONFLICT,
             )
-        return Response(ApprovalSerializer(approval).data)
+        return Response(APPROVAL.to_representation(approval))

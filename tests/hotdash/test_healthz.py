@@ -35,3 +35,9 @@ def test_healthz_is_503_when_redis_is_unreachable(client, settings):
 
 def test_healthz_accepts_only_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_the_site_root_leads_to_the_console(client):
+    response = client.get("/")
+
+    assert (response.status_code, response["Location"]) == (302, "/admin/")

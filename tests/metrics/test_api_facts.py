@@ -126,3 +126,13 @@ def test_a_console_user_gets_a_token_with_the_role_of_their_groups(api, django_u
     assert wrong.status_code == 401
     # Annotators act as hotdash_annotator, which reads no facts.
     assert facts.status_code == 403
+
+
+def test_a_token_that_worked_stops_working_when_it_expires(api, facts_of_two_projects):
+    token = issue_token("--role", "ai_readonly", "--ttl", "2")
+
+    before = requests.get(f"{api}/facts/", headers=bearer(token), timeout=10)
+    time.sleep(2.5)
+    after = requests.get(f"{api}/facts/", headers=bearer(token), timeout=10)
+
+    assert (before.status_code, after.status_code) == (200, 401)
