@@ -1,6 +1,7 @@
 """The policies cost what an explicit WHERE costs: one InitPlan for the setting, an index scan on its column."""
 
 import json
+import re
 
 import pytest
 from django.db import connection, connections
@@ -59,9 +60,10 @@ def test_a_tenant_query_evaluates_its_setting_once_and_scans_the_policy_index(
     nodes = list(plan_nodes(plan))
     init_plans = [n for n in nodes if n.get("Parent Relationship") == "InitPlan"]
     assert len(init_plans) == 1
-    assert init_plans[0]["Subplan Name"] == "InitPlan 1 (returns $0)"
+    assert init_plans[0]["Subplan Name"].startswith("InitPlan 1")
     assert init_plans[0]["Output"] == [f"current_setting('app.{guc}'::text, true)"]
     index_scans = [n for n in nodes if n.get("Index Name") == index]
     assert len(index_scans) == 1, json.dumps(plan, indent=1)
-    assert f"{column} = $0)" in index_scans[0]["Index Cond"]
+    # The InitPlan's result is "$0" up to PostgreSQL 16 and "(InitPlan 1).col1" from 17 on.
+    assert re.search(rf"\b{column} = (\$0|\(InitPlan 1\)\.col1)\)", index_scans[0]["Index Cond"]), index_scans[0]["Index Cond"]
     assert not [n for n in nodes if n["Node Type"] == "Seq Scan"]
