@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from approvals import selectors
-from approvals.display import action_summary, age_text, call_summary, pretty_json
+from approvals.display import action_summary, age_text, call_summary
 from approvals.models import AgentApproval, ApprovalDecision, ApprovalStatus, DecisionChannel, DecisionOutcome
 from approvals.sdk_state import last_user_message
 from approvals.services import (
@@ -30,7 +30,7 @@ from approvals.services import (
     approval_next_claim,
     approvals_decide_bulk,
 )
-from hotdash.admin import ConsoleModelAdmin, LargeTablePaginator, ViewOnlyConsoleModelAdmin
+from hotdash.admin import ConsoleModelAdmin, LargeTablePaginator, ViewOnlyConsoleModelAdmin, json_text
 
 QUEUE = ApprovalStatus.PENDING
 VERBS = {DecisionOutcome.APPROVED: "approve", DecisionOutcome.REJECTED: "reject"}
@@ -188,11 +188,11 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
             "title": f"Approval #{approval.pk}",
             "approval": approval,
             "calls": [
-                {**call, "summary": call_summary(call), "arguments_json": pretty_json(call.get("arguments") or {})}
+                {**call, "summary": call_summary(call), "arguments_json": json_text(call.get("arguments") or {})}
                 for call in approval.last_interruptions
             ],
             "user_message": last_user_message(approval.serialized or {}),
-            "raw_state": pretty_json(approval.serialized),
+            "raw_state": json_text(approval.serialized),
             "age": age_text(approval.created_at, timezone.now()),
             "breached": approval.status == QUEUE and approval.created_at < selectors.sla_deadline(),
             "sla_minutes": settings.HOTDASH_APPROVAL_SLA_SECONDS // 60,

@@ -1,4 +1,4 @@
-"""How an approval reads to an operator: one line per action, ages, pretty JSON. Pure functions."""
+"""How an approval reads to an operator: one line per action, and ages. Pure functions."""
 
 from __future__ import annotations
 
@@ -45,6 +45,3 @@ def age_text(since: datetime, now: datetime) -> str:
         return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
     return f"{seconds // 86400}d {seconds % 86400 // 3600}h"
 
-
-def pretty_json(value) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False)

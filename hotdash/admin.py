@@ -131,9 +131,14 @@ class LargeTablePaginator(Paginator):
         return super().count
 
 
+def json_text(value) -> str:
+    """A jsonb value as indented JSON text, as people read it."""
+    return json.dumps(value, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
 def pretty_json(value) -> str:
     """A jsonb value as indented JSON in a <pre>, escaped: payloads come from agents and end users."""
-    text = json.dumps(value, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
+    text = json_text(value)
     return format_html(
         '<pre class="hotdash-json" style="margin: 0; max-height: 40em; overflow: auto; white-space: pre-wrap">{}</pre>',
         text,

@@ -1,10 +1,13 @@
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.utils import ProgrammingError
 
 from hotdash.db_context import Role, acting_as
 from metrics.models import AgentQuery
-from metrics.services import agent_query_judge
+from metrics.services import agent_query_judge, daily_agent_metrics_refresh
 from tests.metrics.factories import AgentQueryFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +88,30 @@ def test_monitoring_may_read_but_not_judge(query):
                 agent_query_judge(query=row, approved=True, human_edited=False)
 
     assert read_as_monitoring(query.pk).approved is None
+
+
+def test_daily_agent_metrics_are_recomputed_by_the_service_and_read_by_operators():
+    # given a day of one agent's queries (two judged, one approved, one edited)
+    with acting_as(Role.SERVICE), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO agent_queries (query, result, conversation_id, agent, approved, human_edited, latency_ms, created_at)"
+            " VALUES ('a', '{}', 'c', 'support', true, false, 20, '2026-11-20 10:00+00'),"
+            "        ('b', '{}', 'c', 'support', false, true, 340, '2026-11-20 11:00+00'),"
+            "        ('c', '{}', 'c', 'support', NULL, false, NULL, '2026-11-20 12:00+00')"
+        )
+
+    # when the service refreshes the view, twice (the second time concurrently)
+    with acting_as(Role.SERVICE):
+        daily_agent_metrics_refresh()
+        daily_agent_metrics_refresh()
+
+    # then operators read the aggregates, and tenants may not read them at all
+    with acting_as(Role.OPERATOR), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT agent, day::text, queries, judged, approved, human_edited, avg_latency_ms, p95_latency_ms"
+            " FROM mv_daily_agent_metrics"
+        )
+        assert cursor.fetchall() == [("support", "2026-11-20", 3, 2, 1, 1, Decimal("180.0"), 340)]
+    with acting_as(Role.TENANT, conversation_id="c"), connection.cursor() as cursor:
+        with pytest.raises(ProgrammingError, match="permission denied"), transaction.atomic():
+            cursor.execute("SELECT count(*) FROM mv_daily_agent_metrics")
