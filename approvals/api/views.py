@@ -29,16 +29,17 @@ from approvals.services import (
 from hotdash.db_context import Role, acting_as
 
 READERS = {Role.SERVICE, Role.OPERATOR, Role.SUPERVISOR, Role.TENANT}
+DECIDERS = {Role.SERVICE, Role.OPERATOR, Role.SUPERVISOR}
 # One output serializer for every answer of the decide endpoint: its fields are built once, not per request
 # (to_representation only reads them, so sharing it across threads is safe).
 APPROVAL = ApprovalSerializer()
-DECIDERS = {Role.SERVICE, Role.OPERATOR, Role.SUPERVISOR}
 
 
 class ApprovalListCreateView(generics.ListCreateAPIView):
     """The agent platform queues a paused run (POST); agents and operators list approvals (GET)."""
 
-    queryset = approval_list()
+    # A list shows the interruptions, not the run states (kilobytes each): GET {id}/ has those.
+    queryset = approval_list().defer("serialized")
     serializer_class = ApprovalSerializer
     filterset_class = ApprovalFilter
     allowed_roles = {"GET": READERS, "POST": {Role.SERVICE}}
