@@ -11,16 +11,11 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from approvals.models import AgentApproval, ApprovalDecision, ApprovalLease, ApprovalStatus
+from approvals.models import AgentApproval, ApprovalDecision
 
 
 def approval_list() -> QuerySet[AgentApproval]:
     return AgentApproval.objects.all()
-
-
-def approval_queue() -> QuerySet[AgentApproval]:
-    """Pending approvals, oldest first (the partial index agent_approvals_pending_idx serves it)."""
-    return AgentApproval.objects.filter(status=ApprovalStatus.PENDING).order_by("created_at", "id")
 
 
 def sla_deadline():
@@ -71,7 +66,3 @@ def approval_pending_choices(column: str) -> list[str]:
 
 def approval_decision_for(approval: AgentApproval) -> ApprovalDecision | None:
     return ApprovalDecision.objects.filter(approval=approval).first()
-
-
-def approval_lease_for(approval: AgentApproval) -> ApprovalLease | None:
-    return ApprovalLease.objects.filter(approval=approval, expires_at__gt=timezone.now()).first()

@@ -21,7 +21,6 @@ from hotdash.groups import role_for_user
 
 # Roles a machine client may hold; console roles come from a user's groups instead.
 MACHINE_ROLES = (Role.SERVICE, Role.TENANT, Role.MONITORING, Role.AI_READONLY)
-TENANT_CLAIMS = ("project", "scope", "conversation")
 MAX_TTL_SECONDS = 365 * 24 * 3600
 
 
