@@ -4,20 +4,24 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench venv stop clean chromium
+.PHONY: demo test lint bench venv stop clean chromium
 
 demo: venv
-	$(PY) -m hotdash.devstack demo
+	$(PY) -m tools.devstack demo
 
-test: venv chromium
-	$(PY) -m hotdash.devstack test $(PYTEST_ARGS)
+test: lint chromium
+	$(PY) -m tools.devstack test $(PYTEST_ARGS)
+
+# ruff, configured in pyproject.toml; `make test` runs it first.
+lint: venv
+	$(VENV)/bin/ruff check .
 
 # make bench BENCH="rls_overhead --rows 1000000"; results and commands are kept in docs/benchmarks.md.
 bench: venv
-	$(PY) -m hotdash.devstack bench $(BENCH)
+	$(PY) -m tools.devstack bench $(BENCH)
 
 stop: venv
-	$(PY) -m hotdash.devstack stop
+	$(PY) -m tools.devstack stop
 
 venv: $(STAMP)
 

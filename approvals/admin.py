@@ -43,7 +43,7 @@ class QueueStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [(QUEUE, "Pending (the queue)"), *[(s, l) for s, l in ApprovalStatus.choices if s != QUEUE], ("all", "All")]
+        return [(QUEUE, "Pending (the queue)"), *[(value, label) for value, label in ApprovalStatus.choices if value != QUEUE], ("all", "All")]
 
     def value(self):
         return super().value() or QUEUE

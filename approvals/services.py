@@ -108,7 +108,8 @@ _DECIDED_FIELDS = [field for field in AgentApproval._meta.concrete_fields if fie
 _DECIDED_COLUMNS = ", ".join(field.column for field in _DECIDED_FIELDS)
 
 # One statement, so one round trip and atomic on its own: decide what is still pending and in time, write
-# its audit row, release its lease, and return the decided rows for the answer.
+# its audit row, release its lease, and return the decided rows for the answer. The only interpolation is
+# the model's own column list.
 _DECIDE_SQL = f"""
 WITH decided AS (
     UPDATE agent_approvals
@@ -122,7 +123,7 @@ WITH decided AS (
     DELETE FROM approval_leases WHERE approval_id IN (SELECT id FROM decided)
 )
 SELECT {_DECIDED_COLUMNS} FROM decided ORDER BY id
-"""
+"""  # noqa: S608
 
 
 def _decided_from_rows(rows: list[tuple]) -> list[AgentApproval]:

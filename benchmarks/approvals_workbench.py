@@ -288,7 +288,7 @@ def bench_decisions(owner: psycopg.Connection, seconds: int, workers: int, threa
     token = operator_token()
     first, last = owner.execute("SELECT min(id), max(id) FROM agent_approvals WHERE status = 'pending'").fetchone()
     pool = last - first + 1
-    print(f"\n### Decisions per second: 8 concurrent operators over HTTP\n")
+    print("\n### Decisions per second: 8 concurrent operators over HTTP\n")
     print(f"gunicorn {workers} worker(s) x {threads} thread(s), wrk -t2 -c8 for {seconds}s per run,"
           f" on {pool:,} pending approvals (ids {first}-{last}).\n")
     print("| run | decisions/s | 200 | 409 | other | p50 ms | p99 ms | decided in DB | audit rows | double decisions |")

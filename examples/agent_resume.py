@@ -16,7 +16,7 @@ import asyncio
 import uuid
 
 import requests
-from agents import Agent, RunResult, RunState, Runner, function_tool, set_tracing_disabled
+from agents import Agent, Runner, RunResult, RunState, function_tool, set_tracing_disabled
 from agents.testing import ScriptedModel, assistant_message, function_call
 
 EXPIRED_MESSAGE = "No operator decided in time. Do not retry; tell the customer a person will follow up."

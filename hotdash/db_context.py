@@ -130,7 +130,7 @@ def current_context(using: str = DEFAULT_DB_ALIAS) -> DbContext | None:
     return stack[-1] if stack else None
 
 
-def runtime_role_check(sender, connection, **kwargs) -> None:
+def runtime_role_check(sender, connection, **kwargs) -> None:  # noqa: ARG001 - a signal receiver's signature
     """Refuse to run the app on a connection that would bypass row-level security.
 
     Connected to `connection_created` for the runtime alias: a DATABASE_URL that names a superuser or a

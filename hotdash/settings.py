@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "feedback",
     "metrics",
     "retention",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -125,13 +126,13 @@ REST_FRAMEWORK = {
     ],
     # Stateless: the token's claims are the identity; no user row is read for a machine client.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "hotdash.api_auth.BearerTokenAuthentication",
+        "hotdash.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["hotdash.api_permissions.HasDbRole"],
-    "DEFAULT_PARSER_CLASSES": ["hotdash.api_parsers.SizeLimitedJSONParser"],
-    "EXCEPTION_HANDLER": "hotdash.api_errors.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "hotdash.api_pagination.NewestFirstCursorPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["hotdash.api.permissions.HasDbRole"],
+    "DEFAULT_PARSER_CLASSES": ["hotdash.api.parsers.SizeLimitedJSONParser"],
+    "EXCEPTION_HANDLER": "hotdash.api.errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "hotdash.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

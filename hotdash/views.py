@@ -7,6 +7,6 @@ from hotdash.health import health_report
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request):  # noqa: ARG001 - a view's signature
     healthy, report = health_report()
     return JsonResponse(report, status=200 if healthy else 503)

@@ -106,7 +106,7 @@ def page(request, browser, live_server, tmp_path):
 @pytest.fixture
 def console_users(transactional_db, tmp_path, settings):
     """The demo console users (admin, operator, annotator, qa, monitoring) by username, with their passwords."""
-    from hotdash.demo_accounts import demo_accounts_ensure
+    from demo.accounts import demo_accounts_ensure
 
     # The cost of password hashing is not under test; PBKDF2 would add seconds to every browser test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

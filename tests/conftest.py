@@ -83,7 +83,7 @@ def _empty_tables_after_transactional_tests(request):
         ]
         if tables:
             names = ", ".join(psycopg.sql.Identifier(t).as_string(connection) for t in tables)
-            connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")  # noqa: S608 - quoted identifiers
+            connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture

@@ -61,13 +61,6 @@ BEGIN
         END IF;
     END LOOP;
 
-    -- A materialized view is refreshed with its owner's privileges, and row-level security is FORCEd on
-    -- the migrating role too: so materialized views belong to hotdash_service, and the migrating role
-    -- must be a member of it to hand them over (a superuser need not be).
-    IF NOT pg_has_role(current_user, 'hotdash_service', 'MEMBER') THEN
-        EXECUTE format('GRANT hotdash_service TO %I', current_user);
-    END IF;
-
     -- The runtime role may switch to every capability role (membership without inheritance).
     FOREACH capability IN ARRAY capabilities LOOP
         IF NOT pg_has_role('hotdash_app', capability, 'MEMBER') THEN

@@ -6,7 +6,8 @@ SQL = Path(__file__).resolve().parent.parent / "sql"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("metrics", "0003_row_level_security")]
+    # The migrating role must be a member of hotdash_service to hand it the materialized view.
+    dependencies = [("metrics", "0003_row_level_security"), ("hotdash", "0004_owner_joins_service")]
 
     operations = [
         migrations.RunSQL(

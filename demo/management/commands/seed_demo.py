@@ -4,8 +4,10 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from demo.scale import SCALE_TABLES, demo_data_scale
+from demo.scenarios import DEFAULT_SEED
+from demo.services import demo_data_seed
 from hotdash.db_context import Role, acting_as
-from hotdash.demo_data import DEFAULT_SEED, SCALE_TABLES, demo_data_scale, demo_data_seed
 
 
 def _integer(name: str, value: str, *, minimum: int | None = None) -> int:

@@ -15,24 +15,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from approvals.models import AgentApproval
+from approvals.sdk_state import run_state_read
+from demo.run_states import BOOLEAN, NUMBER, STRING, STRING_LIST, SdkCall, SdkTool, SdkTurn, TokenUsage, sdk_run_state
+from demo.scale import SCALE_DAYS, SCALE_TABLES, demo_data_scale
+from demo.services import demo_data_seed
 from feedback.models import AgentFeedback, SupportCuratedReply
 from hotdash.db_context import Role, acting_as
-from approvals.sdk_state import run_state_read
-from hotdash.demo_data import (
-    BOOLEAN,
-    NUMBER,
-    SCALE_DAYS,
-    SCALE_TABLES,
-    STRING,
-    STRING_LIST,
-    SdkCall,
-    SdkTool,
-    SdkTurn,
-    TokenUsage,
-    demo_data_scale,
-    demo_data_seed,
-    sdk_run_state,
-)
 from metrics.models import AgentQC, AgentQuery, AgentRun, DecisionSyncEventLog, Fact, ObservabilityLog
 
 FIXTURES = Path(__file__).parent / "fixtures"

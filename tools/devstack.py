@@ -1,9 +1,9 @@
 """The two README commands: `make demo` and `make test` end here.
 
-    python -m hotdash.devstack demo          # migrate, seed, then web + worker + beat in the foreground
-    python -m hotdash.devstack test [ARGS]   # the whole pytest suite (ARGS go to pytest)
-    python -m hotdash.devstack bench NAME    # benchmarks/NAME.py against a database of its own
-    python -m hotdash.devstack stop          # stop the embedded servers of HOTDASH_DATA_DIR
+    python -m tools.devstack demo          # migrate, seed, then web + worker + beat in the foreground
+    python -m tools.devstack test [ARGS]   # the whole pytest suite (ARGS go to pytest)
+    python -m tools.devstack bench NAME    # benchmarks/NAME.py against a database of its own
+    python -m tools.devstack stop          # stop the embedded servers of HOTDASH_DATA_DIR
 
 Which servers: DATABASE_URL + DATABASE_OWNER_URL / REDIS_URL when set; otherwise, for tests, the
 machine's own PostgreSQL and Redis on 127.0.0.1 when they answer; otherwise embedded ones under
@@ -267,9 +267,10 @@ def choose_servers(*, use_local: bool, database: str, redis_db: int) -> Servers:
 
 def ensure_database(database_url: str) -> None:
     """Create the database named in the URL when the server does not have it yet."""
+    from urllib.parse import urlsplit, urlunsplit
+
     import psycopg
     from psycopg import sql
-    from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/")
@@ -414,7 +415,7 @@ def run_stop(args: argparse.Namespace) -> int:  # noqa: ARG001 - uniform command
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hotdash.devstack")
+    parser = argparse.ArgumentParser(prog="python -m tools.devstack")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="migrate, seed and run the console with worker and beat")
     demo.add_argument("--addr", default=os.environ.get("HOTDASH_ADDR", "127.0.0.1:8000"))

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from hotdash.demo_accounts import demo_accounts_ensure
+from demo.accounts import demo_accounts_ensure
 
 
 class Command(BaseCommand):

@@ -1,0 +1,254 @@
+"""Seeding the scenarios: `demo_data_seed()`, run as the service role.
+
+It writes the scenarios of the production report (section 12): the approval queue, annotated drafts, query
+logs, facts, decision events, logs, agent runs and one gold reply. It is idempotent: every row has a natural key
+(call_id, conversation + text, (project, topic, key), run_id, ...) and a row whose key is already there is counted
+as found and left alone. facts and the two logs are append-only, so "already there" is checked, never updated.
+An advisory lock keeps two concurrent seeds from inserting the same rows twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.db import connection, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from approvals.models import AgentApproval, ApprovalStatus
+from approvals.sdk_state import run_state_read
+from demo.scenarios import (
+    APPROVAL_SCENARIOS,
+    APPROVAL_TTL,
+    DECISION_EVENT_SCENARIOS,
+    EXPIRED_REASON,
+    FACT_SCENARIOS,
+    FEEDBACK_SCENARIOS,
+    GOLD_REPLY_MESSAGE_ID,
+    GOLD_REPLY_SOURCE,
+    GOLD_REPLY_TAGS,
+    LOG_SCENARIOS,
+    QUERY_SCENARIOS,
+    RUN_SCENARIOS,
+    ApprovalScenario,
+    FeedbackScenario,
+)
+from feedback.models import AgentFeedback, SupportCuratedReply
+from metrics.models import (
+    AgentQC,
+    AgentQuery,
+    AgentRun,
+    DecisionSyncEventLog,
+    Fact,
+    ObservabilityLog,
+)
+
+# --------------------------------------------------------------------------------------------------------------
+# Seeding the scenarios
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableSeed:
+    created: int = 0
+    found: int = 0
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    tables: dict[str, TableSeed]
+
+    @property
+    def created(self) -> int:
+        return sum(t.created for t in self.tables.values())
+
+    @property
+    def found(self) -> int:
+        return sum(t.found for t in self.tables.values())
+
+
+def _insert_missing(model: type[models.Model], objects: list[models.Model], key: tuple[str, ...]) -> TableSeed:
+    """Insert the objects whose natural key is not in the table yet; count the others as found."""
+    if not objects:
+        return TableSeed()
+    keys = [tuple(getattr(obj, name) for name in key) for obj in objects]
+    present = set(
+        model.objects.filter(reduce(or_, (Q(**dict(zip(key, values, strict=True))) for values in keys))).values_list(*key)
+    )
+    missing = [obj for obj, values in zip(objects, keys, strict=True) if values not in present]
+    model.objects.bulk_create(missing)
+    return TableSeed(created=len(missing), found=len(objects) - len(missing))
+
+
+def _approval(scenario: ApprovalScenario, now: datetime) -> AgentApproval:
+    state = scenario.state()
+    summary = run_state_read(state)
+    created_at = now - scenario.age
+    expires_at = created_at + APPROVAL_TTL
+    decided_at = reason = approved_by = None
+    if scenario.status == ApprovalStatus.EXPIRED:
+        decided_at, reason = expires_at, EXPIRED_REASON
+    elif scenario.status != ApprovalStatus.PENDING:
+        decided_at, reason, approved_by = created_at + scenario.decided_after, scenario.reason, scenario.approved_by
+    return AgentApproval(
+        conversation_id=scenario.conversation_id,
+        serialized=state,
+        last_interruptions=[item.as_json() for item in summary.interruptions],
+        schema_version=summary.schema_version,
+        status=scenario.status,
+        approved_by=approved_by,
+        reason=reason,
+        decided_at=decided_at,
+        expires_at=expires_at,
+        call_id=summary.call_key,
+        created_at=created_at,
+        updated_at=decided_at or created_at,
+    )
+
+
+def _feedback(scenario: FeedbackScenario, now: datetime) -> AgentFeedback:
+    created_at = now - scenario.age
+    reviewed = scenario.safe_to_send is not None
+    return AgentFeedback(
+        conversation_id=scenario.conversation_id,
+        input_text=scenario.input_text,
+        model_draft=scenario.model_draft,
+        safe_to_send=scenario.safe_to_send,
+        labels=list(scenario.labels),
+        rubric=dict(scenario.rubric),
+        annotator=scenario.annotator,
+        notes=scenario.notes,
+        meta={"source": "chatwoot", "agent": "support-agent", "model": "gpt-4.1-mini"},
+        created_at=created_at,
+        updated_at=created_at + timedelta(minutes=25) if reviewed else created_at,
+    )
+
+
+@transaction.atomic
+def demo_data_seed(*, now: datetime | None = None) -> SeedReport:
+    """Write the production scenarios that are not there yet. Run it as the service role."""
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        # Two seeds at once would both find a row missing and both insert it.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('hotdash.demo_data_seed'))")
+
+    tables = {
+        "agent_approvals": _insert_missing(
+            AgentApproval, [_approval(s, now) for s in APPROVAL_SCENARIOS], ("call_id",)
+        ),
+        "agent_feedback": _insert_missing(
+            AgentFeedback, [_feedback(s, now) for s in FEEDBACK_SCENARIOS], ("conversation_id", "input_text")
+        ),
+    }
+
+    gold = next(s for s in FEEDBACK_SCENARIOS if s.conversation_id == GOLD_REPLY_SOURCE)
+    gold_at = now - gold.age + timedelta(hours=2)
+    tables["support_curated_replies"] = _insert_missing(
+        SupportCuratedReply,
+        [
+            SupportCuratedReply(
+                conversation_id=gold.conversation_id,
+                source_message_id=GOLD_REPLY_MESSAGE_ID,
+                question=gold.input_text,
+                reply=gold.model_draft,
+                tags=list(GOLD_REPLY_TAGS),
+                approved_at=gold_at,
+                created_at=gold_at,
+                updated_at=gold_at,
+            )
+        ],
+        ("source_message_id",),
+    )
+
+    tables["agent_queries"] = _insert_missing(
+        AgentQuery,
+        [
+            AgentQuery(
+                query=s.query,
+                result=dict(s.result),
+                conversation_id=s.conversation_id,
+                agent=s.agent,
+                approved=s.approved,
+                human_edited=s.human_edited,
+                latency_ms=s.latency_ms,
+                created_at=now - s.age,
+                updated_at=now - s.age,
+            )
+            for s in QUERY_SCENARIOS
+        ],
+        ("conversation_id", "query"),
+    )
+    tables["facts"] = _insert_missing(
+        Fact,
+        [
+            Fact(project=project, topic=topic, key=key, value=value, created_at=now - age)
+            for project, topic, key, value, age in FACT_SCENARIOS
+        ],
+        ("project", "topic", "key"),
+    )
+    tables["decision_sync_event_logs"] = _insert_missing(
+        DecisionSyncEventLog,
+        [
+            DecisionSyncEventLog(
+                decision_id=decision_id, scope=scope, status=status, payload=payload, duration_ms=duration,
+                created_at=now - age,
+            )
+            for decision_id, scope, status, payload, duration, age in DECISION_EVENT_SCENARIOS
+        ],
+        ("decision_id", "status"),
+    )
+    tables["observability_logs"] = _insert_missing(
+        ObservabilityLog,
+        [
+            ObservabilityLog(level=level, message=message, request_id=request_id, metadata=metadata,
+                             created_at=now - age)
+            for level, message, request_id, metadata, age in LOG_SCENARIOS
+        ],
+        ("request_id", "message"),
+    )
+    tables["agent_run"] = _insert_missing(
+        AgentRun,
+        [
+            AgentRun(
+                run_id=s.run_id,
+                agent_name=s.agent_name,
+                conversation_id=s.conversation_id,
+                started_at=now - s.age,
+                ended_at=now - s.age + s.duration if s.duration else None,
+                resolved=s.resolved,
+                self_corrected=s.self_corrected,
+                tool_calls=s.tool_calls,
+                input_tokens=s.input_tokens,
+                output_tokens=s.output_tokens,
+                cost_usd=Decimal(s.cost_usd),
+                metadata={"model": "gpt-4.1-mini", "sdk": "openai-agents 0.24"},
+                created_at=now - s.age,
+            )
+            for s in RUN_SCENARIOS
+        ],
+        ("run_id",),
+    )
+    runs = dict(AgentRun.objects.filter(run_id__in=[s.run_id for s in RUN_SCENARIOS]).values_list("run_id", "pk"))
+    tables["agent_qc"] = _insert_missing(
+        AgentQC,
+        [
+            AgentQC(
+                run_id=runs[s.run_id],
+                check_name=name,
+                passed=passed,
+                score=Decimal(score) if score is not None else None,
+                notes=notes,
+                created_at=now - s.age + (s.duration or timedelta()),
+            )
+            for s in RUN_SCENARIOS
+            for name, passed, score, notes in s.checks
+        ],
+        ("run_id", "check_name"),
+    )
+    return SeedReport(tables=tables)
+
+
