@@ -43,7 +43,7 @@ EMBEDDED_PG_PORT = int(os.environ.get("HOTDASH_EMBEDDED_PG_PORT", "54329"))
 EMBEDDED_REDIS_PORT = int(os.environ.get("HOTDASH_EMBEDDED_REDIS_PORT", "63799"))
 UNPRIVILEGED_USER = "hotdash"
 # As root, the embedded PostgreSQL's binaries and data live here, where UNPRIVILEGED_USER can reach them.
-ROOT_PG_HOME = Path("/var/lib/hotdash-embedded")
+ROOT_PG_HOME = Path(os.environ.get("HOTDASH_EMBEDDED_ROOT", "/var/lib/hotdash-embedded")).resolve()
 # The demo's environment, for `make manage` (secret key and database passwords: mode 0600).
 DEMO_ENV_FILE = "demo.env"
 DEMO_ENV_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "HOTDASH_")
@@ -223,7 +223,8 @@ class EmbeddedPostgres:
         except OSError as exc:
             raise SystemExit(
                 f"[hotdash] as root, embedded PostgreSQL runs as {UNPRIVILEGED_USER} from {ROOT_PG_HOME}, which could "
-                f"not be prepared ({exc}); run as an ordinary user or set DATABASE_URL and DATABASE_OWNER_URL"
+                f"not be prepared ({exc}); set HOTDASH_EMBEDDED_ROOT to a directory that user may reach, run as an "
+                "ordinary user, or set DATABASE_URL and DATABASE_OWNER_URL"
             ) from None
 
     def running(self) -> bool:
@@ -462,10 +463,11 @@ def run_demo(args: argparse.Namespace) -> int:
             DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secret_key(data_dir()),
             DJANGO_DEBUG=os.environ.get("DJANGO_DEBUG", "1"),
         )
-        demo_env_write(env)
+        env_file = demo_env_write(env)
         manage(env, "migrate", "--no-input")
         manage(env, "seed_demo")
         manage(env, "demo_users", "--credentials-file", str(data_dir() / "demo_credentials.json"))
+        say(f'in another terminal, `make manage ARGS="..."` runs manage.py with this environment ({env_file})')
         return supervise(env, args.addr)
     finally:
         servers.stop_embedded()

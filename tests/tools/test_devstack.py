@@ -169,6 +169,29 @@ def test_make_demo_runs_as_root_from_a_checkout_inside_a_0700_directory_and_leav
     assert f"runs as the user {UNPRIVILEGED_USER}" in said and f"with its data in {home / 'postgres'}" in said
 
 
+@pytest.mark.skipif(not AS_ROOT, reason="only root moves the embedded PostgreSQL out of the checkout")
+def test_make_demo_as_root_says_in_one_line_when_the_embedded_servers_place_is_unusable(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env = clean_env(
+        HOTDASH_EMBEDDED="1", HOTDASH_EMBEDDED_ROOT=str(blocker / "embedded"), HOTDASH_DATA_DIR=str(tmp_path / "data"),
+        HOTDASH_EMBEDDED_PG_PORT=str(free_port()), HOTDASH_EMBEDDED_REDIS_PORT=str(free_port()),
+    )
+
+    finished = subprocess.run(
+        [sys.executable, "-m", "tools.devstack", "demo"], cwd=BASE_DIR, env=env, capture_output=True, text=True,
+        timeout=120,
+    )
+
+    assert finished.returncode != 0
+    assert finished.stderr.count("\n") == 1 and "Traceback" not in finished.stderr
+    assert finished.stderr.startswith(
+        f"[hotdash] as root, embedded PostgreSQL runs as {UNPRIVILEGED_USER} from {blocker / 'embedded'}, which could "
+        "not be prepared"
+    )
+    assert "set HOTDASH_EMBEDDED_ROOT to a directory that user may reach" in finished.stderr
+
+
 def test_make_manage_runs_manage_py_with_the_running_demos_environment(demo):
     env_file = demo.data_dir / DEMO_ENV_FILE
 
