@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench venv stop clean chromium
+.PHONY: demo test lint bench venv stop clean chromium manage demo-reset
 
 demo: venv
 	$(PY) -m tools.devstack demo
@@ -22,6 +22,16 @@ bench: venv
 
 stop: venv
 	$(PY) -m tools.devstack stop
+
+# While `make demo` runs: manage.py with its environment (kept in HOTDASH_DATA_DIR/demo.env), for example
+#   make manage ARGS="issue_token --role ingest --client agent-platform"
+# The recipe is silent, so `$$(make -s manage ARGS=...)` captures the command's own output only.
+manage: venv
+	@$(PY) -m tools.devstack manage $(ARGS)
+
+# While `make demo` runs: clear the demo's agent data and load the scenarios again (a full queue).
+demo-reset: venv
+	$(PY) -m tools.devstack manage seed_demo --reset
 
 venv: $(STAMP)
 

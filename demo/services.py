@@ -1,4 +1,5 @@
-"""Seeding the scenarios: `demo_data_seed()`, run as the service role.
+"""Seeding the scenarios: `demo_data_seed()`, and clearing them for a fresh start: `demo_data_clear()`.
+Both run as the service role.
 
 It writes the scenarios of the production report (section 12): the approval queue, annotated drafts, query
 logs, facts, decision events, logs, agent runs and one gold reply. It is idempotent: every row has a natural key
@@ -15,9 +16,11 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
+from django.apps import apps
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from psycopg import sql
 
 from approvals.models import AgentApproval, ApprovalStatus
 from approvals.sdk_state import run_state_read
@@ -252,3 +255,42 @@ def demo_data_seed(*, now: datetime | None = None) -> SeedReport:
     return SeedReport(tables=tables)
 
 
+# --------------------------------------------------------------------------------------------------------------
+# Clearing the demo data
+# --------------------------------------------------------------------------------------------------------------
+
+# The apps whose tables hold the demo's rows: the scenarios, what people did with them, and --scale volume.
+DEMO_DATA_APPS = ("approvals", "feedback", "metrics")
+
+
+def _tables_children_first() -> list[str]:
+    """The demo apps' tables, each after every table that references it (audit rows before their approval)."""
+    models_ = [m for label in DEMO_DATA_APPS for m in apps.get_app_config(label).get_models() if m._meta.managed]
+    ordered: list[type[models.Model]] = []
+
+    def visit(model: type[models.Model]) -> None:
+        if model in ordered:
+            return
+        for other in models_:
+            if other is not model and any(f.related_model is model for f in other._meta.concrete_fields if f.is_relation):
+                visit(other)
+        ordered.append(model)
+
+    for model in models_:
+        visit(model)
+    return [model._meta.db_table for model in ordered]
+
+
+@transaction.atomic
+def demo_data_clear() -> dict[str, int]:
+    """Delete every row of the demo apps' tables (decided approvals and their audit rows included), so the next
+    seed starts from a full queue. Only the service role may delete from the append-only tables: run it as that
+    role. Returns the rows deleted per table."""
+    deleted = {}
+    with connection.cursor() as cursor:
+        # A seed running meanwhile would insert into tables this has already emptied.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('hotdash.demo_data_seed'))")
+        for table in _tables_children_first():
+            cursor.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+            deleted[table] = cursor.rowcount
+    return deleted

@@ -1,9 +1,10 @@
 """An agent (OpenAI Agents SDK) that asks HotDash Console before it refunds, then resumes from the decision.
 
-Run it against a console (`make demo`), with a service token, and decide in the admin while it waits:
+Run it against the demo (`make demo`, then in another terminal), with the agent platform's token, and decide
+in the admin while it waits:
 
-    python examples/agent_resume.py --console http://127.0.0.1:8000 \
-        --token "$(python manage.py issue_token --role service --client refund-agent)"
+    .venv/bin/python examples/agent_resume.py --console http://127.0.0.1:8000 \
+        --token "$(make -s manage ARGS='issue_token --role ingest --client refund-agent')"
 
 The model is scripted (agents.testing.ScriptedModel), so it runs offline and needs no API key; put a real
 model in `refund_agent(model=...)` and nothing else changes.

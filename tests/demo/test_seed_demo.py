@@ -14,8 +14,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from approvals.models import AgentApproval
+from approvals.models import AgentApproval, ApprovalDecision
 from approvals.sdk_state import run_state_read
+from approvals.services import approval_decide
 from demo.run_states import BOOLEAN, NUMBER, STRING, STRING_LIST, SdkCall, SdkTool, SdkTurn, TokenUsage, sdk_run_state
 from demo.scale import SCALE_DAYS, SCALE_TABLES, demo_data_scale
 from demo.services import demo_data_seed
@@ -260,6 +261,52 @@ def test_seed_demo_prints_what_it_created_and_what_it_found(capsys):
     assert first.splitlines()[0] == "Demo scenarios: 76 rows created, 0 already there."
     assert second.splitlines()[0] == "Demo scenarios: 0 rows created, 76 already there."
     assert "agent_approvals" in second and "12 found" in second
+
+
+# --- starting again: --reset ----------------------------------------------------------------------------
+
+
+def pending_count() -> int:
+    with acting_as(Role.OPERATOR):
+        return AgentApproval.objects.filter(status="pending").count()
+
+
+@pytest.mark.django_db
+def test_seed_demo_reset_refills_a_queue_the_operators_cleared():
+    call_command("seed_demo", stdout=StringIO())
+    fresh = table_counts()
+    with acting_as(Role.OPERATOR):
+        for approval_id in AgentApproval.objects.filter(status="pending").values_list("id", flat=True):
+            approval_decide(approval_id=approval_id, outcome="approved", decided_by="operator")
+    assert pending_count() == 0
+    call_command("seed_demo", stdout=StringIO())
+    assert pending_count() == 0  # without --reset the decided scenarios are found, not written again
+
+    out = StringIO()
+    call_command("seed_demo", "--reset", stdout=out)
+
+    assert pending_count() == 5
+    assert table_counts() == fresh
+    with acting_as(Role.SERVICE):
+        assert ApprovalDecision.objects.count() == 0  # the audit rows of the cleared decisions went with them
+    assert out.getvalue().splitlines()[:2] == [
+        "Demo data cleared: 81 rows deleted.", "Demo scenarios: 76 rows created, 0 already there.",
+    ]
+
+
+@pytest.mark.django_db
+def test_seed_demo_reset_also_removes_generated_volume():
+    call_command("seed_demo", "--scale", "20", "--workers", "1", stdout=StringIO(), stderr=StringIO())
+    call_command("seed_demo", "--reset", stdout=StringIO())
+    fresh = table_counts()
+
+    call_command("seed_demo", "--reset", stdout=StringIO())
+
+    assert table_counts() == fresh == {
+        "agent_approvals": 12, "agent_feedback": 11, "agent_queries": 13, "facts": 10,
+        "decision_sync_event_logs": 9, "observability_logs": 8, "support_curated_replies": 1, "agent_run": 5,
+        "agent_qc": 7,
+    }
 
 
 # --- generated volume ------------------------------------------------------------------------------------

@@ -122,10 +122,10 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     (Role.ANNOTATOR, "support_curated_replies"): ("YYY", "YYY", "DDD", "DDD"),
     # QA reads drafts, the gold set, queries, runs and checks.
     **{(Role.QA, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_queries", "agent_run", "agent_qc")},
-    # Monitoring reads queries, telemetry, logs, runs and checks.
+    # Monitoring reads queries, every project's facts, telemetry, logs, runs and checks.
     **{
         (Role.MONITORING, t): READ_ALL
-        for t in ("agent_queries", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc")
+        for t in ("agent_queries", "facts", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc")
     },
     # The AI read-only role reads facts across projects, nothing else.
     (Role.AI_READONLY, "facts"): READ_ALL,
