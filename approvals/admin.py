@@ -21,16 +21,19 @@ from approvals.display import action_summary, age_text, call_summary
 from approvals.models import AgentApproval, ApprovalDecision, ApprovalStatus, DecisionChannel, DecisionOutcome
 from approvals.sdk_state import last_user_message
 from approvals.services import (
-    ApprovalAlreadyDecided,
-    ApprovalNotFound,
-    InvalidDecision,
     approval_decide,
     approval_lease_claim,
     approval_lease_release,
     approval_next_claim,
     approvals_decide_bulk,
 )
-from hotdash.admin import ConsoleModelAdmin, LargeTablePaginator, ViewOnlyConsoleModelAdmin, json_text
+from hotdash.admin import (
+    ConsoleModelAdmin,
+    LargeTablePaginator,
+    ViewOnlyConsoleModelAdmin,
+    json_text,
+    service_errors_reported,
+)
 
 QUEUE = ApprovalStatus.PENDING
 VERBS = {DecisionOutcome.APPROVED: "approve", DecisionOutcome.REJECTED: "reject"}
@@ -249,7 +252,7 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
         approvals = list(queryset.order_by("created_at", "id"))
         reason = request.POST.get("reason", "")
         if request.POST.get("confirmed") == "yes":
-            try:
+            with service_errors_reported(request, failed="Nothing was decided") as call:
                 result = approvals_decide_bulk(
                     approval_ids=[a.pk for a in approvals],
                     outcome=outcome,
@@ -257,9 +260,7 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
                     reason=reason,
                     request_id=request.request_id,
                 )
-            except InvalidDecision as exc:
-                self.message_user(request, f"Nothing was decided: {exc.message}.", messages.ERROR)
-            else:
+            if not call.failed:
                 self.message_user(request, f"{outcome.capitalize()} {len(result.decided)} approval(s).", messages.SUCCESS)
                 if result.skipped:
                     skipped = ", ".join(f"#{pk} ({status})" for pk, status in result.skipped.items())
@@ -288,7 +289,7 @@ def _decide(model_admin: AgentApprovalAdmin, request, pk: int):
         raise PermissionDenied
     outcome = request.POST.get("outcome")
     here = reverse("admin:approvals_agentapproval_change", args=[pk])
-    try:
+    with service_errors_reported(request, failed="Not decided") as call:
         approval = approval_decide(
             approval_id=pk,
             outcome=outcome,
@@ -297,15 +298,7 @@ def _decide(model_admin: AgentApprovalAdmin, request, pk: int):
             via=DecisionChannel.ADMIN,
             request_id=request.request_id,
         )
-    except ApprovalNotFound:
-        raise PermissionDenied from None
-    except InvalidDecision as exc:
-        messages.error(request, f"Not decided: {exc.message}.")
-        return HttpResponseRedirect(here)
-    except ApprovalAlreadyDecided as exc:
-        decided = exc.approval
-        by = f" by {decided.approved_by}" if decided.approved_by else ""
-        messages.warning(request, f"Approval #{pk} was already {decided.status}{by}; your decision was not recorded.")
+    if call.failed:
         return HttpResponseRedirect(here)
     messages.success(request, f"Approval #{pk} {approval.status}.")
     if request.POST.get("then") == "next":

@@ -12,12 +12,17 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from hotdash.errors import Invalid
+
 # The versions SDK 0.24 itself loads (RunState.from_string refuses others); all keep the layout above.
 SUPPORTED_SCHEMA_VERSIONS = frozenset(f"1.{minor}" for minor in range(22))
 
 
-class StateError(ValueError):
-    """The state is not one we can queue; the message names the field and the reason."""
+class StateError(Invalid):
+    """The state is not one we can queue; the message names the part of `serialized` and the reason."""
+
+    def __init__(self, message: str):
+        super().__init__("serialized", message)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from approvals.models import (
 from approvals.realtime import approvals_changed_publish
 from approvals.sdk_state import run_state_read
 from hotdash.db_context import Role, acting_as
+from hotdash.errors import Conflict, Invalid, NotFound
 
 EXPIRED_REASON = "no decision within TTL"
 MIN_TTL_SECONDS = 10
@@ -36,27 +37,26 @@ MAX_REASON_LENGTH = 2000
 EXPIRY_BATCH = 1000
 
 
-class ApprovalNotFound(Exception):
-    pass
+class ApprovalNotFound(NotFound):
+    def __init__(self, approval_id: int):
+        super().__init__(f"no approval #{approval_id} is visible to you")
 
 
-class ApprovalAlreadyDecided(Exception):
-    """The approval is no longer pending; carries it as it is now."""
+class ApprovalAlreadyDecided(Conflict):
+    """The approval is no longer pending; carries it as it is now (the API answers with it)."""
 
     def __init__(self, approval: AgentApproval):
-        super().__init__(f"approval {approval.pk} is already {approval.status}")
+        by = f" by {approval.approved_by}" if approval.approved_by else ""
+        super().__init__(f"approval #{approval.pk} was already {approval.status}{by}; this decision was not recorded")
         self.approval = approval
 
 
-class ApprovalConflict(Exception):
+class ApprovalConflict(Conflict):
     """The same paused tool calls were posted for a different conversation."""
 
 
-class InvalidDecision(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+class InvalidDecision(Invalid):
+    """A decision's outcome, reason or TTL is not acceptable."""
 
 
 # --- create -------------------------------------------------------------------------------------------

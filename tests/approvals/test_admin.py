@@ -137,7 +137,7 @@ def test_a_second_decision_is_refused_and_says_who_decided(operator):
 
     response = operator.post(url, {"outcome": "rejected", "reason": "no"}, follow=True)
 
-    assert f"Approval #{approval.pk} was already approved by olga" in response.content.decode()
+    assert f"Not decided: approval #{approval.pk} was already approved by olga" in response.content.decode()
     assert stored(approval) == ("approved", None, [("approved", "olga", "admin")])
 
 
