@@ -17,7 +17,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from approvals import selectors
-from approvals.display import action_summary, age_text, call_summary
+from approvals.display import (
+    HIDDEN_CONTROLS_WARNING,
+    action_summary,
+    age_text,
+    call_summary,
+    calls_have_hidden_controls,
+    controls_escaped,
+)
 from approvals.models import AgentApproval, ApprovalDecision, ApprovalStatus, DecisionChannel, DecisionOutcome
 from approvals.sdk_state import last_user_message
 from approvals.services import (
@@ -36,6 +43,9 @@ from hotdash.admin import (
 )
 
 QUEUE = ApprovalStatus.PENDING
+# Most approvals one bulk decision takes. Its confirmation page lists each of them (one form field apiece,
+# under Django's 1,000-field limit) for the operator to read; more than this is not read, only clicked.
+BULK_LIMIT = 500
 VERBS = {DecisionOutcome.APPROVED: "approve", DecisionOutcome.REJECTED: "reject"}
 
 
@@ -143,7 +153,10 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
 
     @admin.display(description="Wants to")
     def action(self, approval):
-        return action_summary(approval.last_interruptions)
+        summary = action_summary(approval.last_interruptions)
+        if calls_have_hidden_controls(approval.last_interruptions):
+            return format_html('<span class="hidden-controls" title="{}">⚠</span> {}', HIDDEN_CONTROLS_WARNING, summary)
+        return summary
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, approval):
@@ -191,11 +204,17 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
             "title": f"Approval #{approval.pk}",
             "approval": approval,
             "calls": [
-                {**call, "summary": call_summary(call), "arguments_json": json_text(call.get("arguments") or {})}
+                {
+                    **call,
+                    "summary": call_summary(call),
+                    "arguments_json": controls_escaped(json_text(call.get("arguments") or {})),
+                    "hidden_controls": calls_have_hidden_controls([call]),
+                }
                 for call in approval.last_interruptions
             ],
+            "hidden_controls_warning": HIDDEN_CONTROLS_WARNING,
             "user_message": last_user_message(approval.serialized or {}),
-            "raw_state": json_text(approval.serialized),
+            "raw_state": controls_escaped(json_text(approval.serialized)),
             "age": age_text(approval.created_at, timezone.now()),
             "breached": approval.status == QUEUE and approval.created_at < selectors.sla_deadline(),
             "sla_minutes": settings.HOTDASH_APPROVAL_SLA_SECONDS // 60,
@@ -249,7 +268,15 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
         return self._bulk(request, queryset, DecisionOutcome.REJECTED, "reject_selected")
 
     def _bulk(self, request, queryset, outcome: str, action: str):
-        approvals = list(queryset.order_by("created_at", "id"))
+        approvals = list(queryset.order_by("created_at", "id")[: BULK_LIMIT + 1])
+        if len(approvals) > BULK_LIMIT:
+            self.message_user(
+                request,
+                f"Nothing was decided: one bulk decision takes at most {BULK_LIMIT} approvals, and more are "
+                "selected. Narrow the list with a filter and decide it in parts.",
+                messages.ERROR,
+            )
+            return None
         reason = request.POST.get("reason", "")
         if request.POST.get("confirmed") == "yes":
             with service_errors_reported(request, failed="Nothing was decided") as call:
@@ -277,7 +304,16 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
                 "verb": VERBS[outcome],
                 "action": action,
                 "reason": reason,
-                "rows": [(a, action_summary(a.last_interruptions), age_text(a.created_at, timezone.now())) for a in approvals],
+                "rows": [
+                    {
+                        "approval": a,
+                        "calls": [call_summary(call, whole=True) for call in a.last_interruptions],
+                        "hidden_controls": calls_have_hidden_controls(a.last_interruptions),
+                        "age": age_text(a.created_at, timezone.now()),
+                    }
+                    for a in approvals
+                ],
+                "hidden_controls_warning": HIDDEN_CONTROLS_WARNING,
                 "pending_count": sum(a.status == QUEUE for a in approvals),
                 "action_checkbox_name": ACTION_CHECKBOX_NAME,
             },

@@ -31,6 +31,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from hotdash.files import private_file_write
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 EMBEDDED_PG_PORT = int(os.environ.get("HOTDASH_EMBEDDED_PG_PORT", "54329"))
@@ -286,8 +288,7 @@ def secret_key(root: Path) -> str:
     """A per-installation key kept in the data directory, so demo sessions survive a restart."""
     path = root / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        private_file_write(path, secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 

@@ -43,7 +43,7 @@ def test_an_operator_approves_with_the_keyboard_rejects_with_a_reason_and_the_li
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(3)
     expect(rows.nth(0).locator(".field-age .sla-breached")).to_be_visible()
-    expect(rows.nth(0).locator(".field-action")).to_have_text("issue_refund(amount=42.5, order_id=1001)")
+    expect(rows.nth(0).locator(".field-action")).to_have_text('issue_refund(amount=42.5, order_id="1001")')
 
     # A second tab keeps the queue open while the operator works in the first one.
     watcher = page.context.new_page()
