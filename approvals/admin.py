@@ -40,6 +40,7 @@ from hotdash.admin import (
     ViewOnlyConsoleModelAdmin,
     json_text,
     service_errors_reported,
+    truncated,
 )
 
 QUEUE = ApprovalStatus.PENDING
@@ -140,16 +141,41 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
     def get_queryset(self, request):
         return selectors.approval_list().defer("serialized")
 
+    def get_list_display(self, request):
+        # The history (any status but the queue's) says who decided and why; the queue has nothing to say there.
+        if request.GET.get("status", QUEUE) == QUEUE:
+            return self.list_display
+        return [*self.list_display, "decided_by", "decision_reason"]
+
     @admin.display(description="#", ordering="id")
     def number(self, approval):
         return approval.pk
 
     @admin.display(description="Age", ordering="created_at")
     def age(self, approval):
-        text = age_text(approval.created_at, timezone.now())
+        now = timezone.now()
+        if approval.status != QUEUE and approval.decided_at is not None:
+            # History: when it was decided, not how long it would have been waiting by now.
+            return format_html(
+                '<span class="decided" title="{} UTC">{} {} ago</span>',
+                f"{approval.decided_at:%Y-%m-%d %H:%M:%S}",
+                approval.get_status_display().lower(),
+                age_text(approval.decided_at, now),
+            )
+        text = age_text(approval.created_at, now)
         if approval.status == QUEUE and approval.created_at < selectors.sla_deadline():
             return format_html('<span class="sla-breached" title="Past the SLA">{}</span>', text)
         return format_html('<span class="sla-ok">{}</span>', text)
+
+    @admin.display(description="Decided by", ordering="approved_by")
+    def decided_by(self, approval):
+        if approval.status == ApprovalStatus.EXPIRED:
+            return "nobody (expired)"
+        return approval.approved_by or "—"
+
+    @admin.display(description="Reason")
+    def decision_reason(self, approval):
+        return truncated(approval.reason, 80) if approval.reason else "—"
 
     @admin.display(description="Wants to")
     def action(self, approval):
@@ -216,6 +242,8 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
             "user_message": last_user_message(approval.serialized or {}),
             "raw_state": controls_escaped(json_text(approval.serialized)),
             "age": age_text(approval.created_at, timezone.now()),
+            "decided_ago": age_text(approval.decided_at, timezone.now()) if approval.decided_at else None,
+            "decided_after": age_text(approval.created_at, approval.decided_at) if approval.decided_at else None,
             "breached": approval.status == QUEUE and approval.created_at < selectors.sla_deadline(),
             "sla_minutes": settings.HOTDASH_APPROVAL_SLA_SECONDS // 60,
             "can_decide": can_decide,

@@ -22,7 +22,7 @@ HIDDEN_CONTROLS = frozenset(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff"
 )
 _ESCAPED = str.maketrans({char: f"\\u{ord(char):04x}" for char in HIDDEN_CONTROLS})
-HIDDEN_CONTROLS_WARNING = "contains characters that reorder or hide text (shown as \\u escapes)"
+HIDDEN_CONTROLS_WARNING = "Holds characters that reorder or hide text, shown here as \\u escapes"
 
 
 def controls_escaped(text: str) -> str:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from approvals.models import AgentApproval, ApprovalDecision, ApprovalLease
-from approvals.services import approval_create
+from approvals.services import approval_create, approval_decide, approvals_expire
 from hotdash.db_context import Role, acting_as
 from tests.approvals.states import refund_state, run_state, tool_call
 
@@ -232,6 +232,27 @@ def test_tool_arguments_are_shown_as_json_whole_on_the_confirm_page_and_hidden_c
     page = confirm.content.decode()
     assert "memo=&quot;" + "x" * 60 + "&quot;" in page
     assert "note=&quot;amount=5.00 \\u202eDSU 00.5\\u202c&quot;" in page
-    assert "\u202e" not in page and "contains characters that reorder or hide text" in page
+    assert "\u202e" not in page and "Holds characters that reorder or hide text" in page
     # The item page: the same escapes in the pretty-printed arguments and in the raw state.
     assert "\u202e" not in item and "\\u202eDSU" in item and 'class="hidden-controls"' in item
+
+
+def test_the_history_says_when_and_by_whom_an_approval_was_decided_not_how_long_it_waits(operator):
+    decided, expired = queued("call_1"), queued("call_2")
+    with acting_as(Role.SERVICE):
+        approval_decide(approval_id=decided.pk, outcome="rejected", decided_by="otto", reason="duplicate order",
+                        at=decided.created_at + timedelta(minutes=4))
+        approvals_expire(approval_ids=[expired.pk], at=expired.expires_at)
+
+    history = operator.get(QUEUE_URL, {"status": "all"}).content.decode()
+    queue = operator.get(QUEUE_URL).content.decode()
+    item = operator.get(reverse("admin:approvals_agentapproval_change", args=[decided.pk])).content.decode()
+
+    assert '<td class="field-decided_by">otto</td>' in history
+    assert '<td class="field-decision_reason">duplicate order</td>' in history
+    assert '<td class="field-decided_by">nobody (expired)</td>' in history
+    assert "rejected 0s ago" in history or "rejected 1s ago" in history
+    assert "field-decided_by" not in queue
+    assert "waiting" not in item
+    assert "rejected by <strong>otto</strong>" in item and "4m 00s after it was queued" in item
+    assert "Reason: duplicate order" in item
