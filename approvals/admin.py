@@ -17,22 +17,36 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from approvals import selectors
-from approvals.display import action_summary, age_text, call_summary
+from approvals.display import (
+    HIDDEN_CONTROLS_WARNING,
+    action_summary,
+    age_text,
+    call_summary,
+    calls_have_hidden_controls,
+    controls_escaped,
+)
 from approvals.models import AgentApproval, ApprovalDecision, ApprovalStatus, DecisionChannel, DecisionOutcome
 from approvals.sdk_state import last_user_message
 from approvals.services import (
-    ApprovalAlreadyDecided,
-    ApprovalNotFound,
-    InvalidDecision,
     approval_decide,
     approval_lease_claim,
     approval_lease_release,
     approval_next_claim,
     approvals_decide_bulk,
 )
-from hotdash.admin import ConsoleModelAdmin, LargeTablePaginator, ViewOnlyConsoleModelAdmin, json_text
+from hotdash.admin import (
+    ConsoleModelAdmin,
+    LargeTablePaginator,
+    ViewOnlyConsoleModelAdmin,
+    json_text,
+    service_errors_reported,
+    truncated,
+)
 
 QUEUE = ApprovalStatus.PENDING
+# Most approvals one bulk decision takes. Its confirmation page lists each of them (one form field apiece,
+# under Django's 1,000-field limit) for the operator to read; more than this is not read, only clicked.
+BULK_LIMIT = 500
 VERBS = {DecisionOutcome.APPROVED: "approve", DecisionOutcome.REJECTED: "reject"}
 
 
@@ -127,20 +141,48 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
     def get_queryset(self, request):
         return selectors.approval_list().defer("serialized")
 
+    def get_list_display(self, request):
+        # The history (any status but the queue's) says who decided and why; the queue has nothing to say there.
+        if request.GET.get("status", QUEUE) == QUEUE:
+            return self.list_display
+        return [*self.list_display, "decided_by", "decision_reason"]
+
     @admin.display(description="#", ordering="id")
     def number(self, approval):
         return approval.pk
 
     @admin.display(description="Age", ordering="created_at")
     def age(self, approval):
-        text = age_text(approval.created_at, timezone.now())
+        now = timezone.now()
+        if approval.status != QUEUE and approval.decided_at is not None:
+            # History: when it was decided, not how long it would have been waiting by now.
+            return format_html(
+                '<span class="decided" title="{} UTC">{} {} ago</span>',
+                f"{approval.decided_at:%Y-%m-%d %H:%M:%S}",
+                approval.get_status_display().lower(),
+                age_text(approval.decided_at, now),
+            )
+        text = age_text(approval.created_at, now)
         if approval.status == QUEUE and approval.created_at < selectors.sla_deadline():
             return format_html('<span class="sla-breached" title="Past the SLA">{}</span>', text)
         return format_html('<span class="sla-ok">{}</span>', text)
 
+    @admin.display(description="Decided by", ordering="approved_by")
+    def decided_by(self, approval):
+        if approval.status == ApprovalStatus.EXPIRED:
+            return "nobody (expired)"
+        return approval.approved_by or "—"
+
+    @admin.display(description="Reason")
+    def decision_reason(self, approval):
+        return truncated(approval.reason, 80) if approval.reason else "—"
+
     @admin.display(description="Wants to")
     def action(self, approval):
-        return action_summary(approval.last_interruptions)
+        summary = action_summary(approval.last_interruptions)
+        if calls_have_hidden_controls(approval.last_interruptions):
+            return format_html('<span class="hidden-controls" title="{}">⚠</span> {}', HIDDEN_CONTROLS_WARNING, summary)
+        return summary
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, approval):
@@ -188,12 +230,20 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
             "title": f"Approval #{approval.pk}",
             "approval": approval,
             "calls": [
-                {**call, "summary": call_summary(call), "arguments_json": json_text(call.get("arguments") or {})}
+                {
+                    **call,
+                    "summary": call_summary(call),
+                    "arguments_json": controls_escaped(json_text(call.get("arguments") or {})),
+                    "hidden_controls": calls_have_hidden_controls([call]),
+                }
                 for call in approval.last_interruptions
             ],
+            "hidden_controls_warning": HIDDEN_CONTROLS_WARNING,
             "user_message": last_user_message(approval.serialized or {}),
-            "raw_state": json_text(approval.serialized),
+            "raw_state": controls_escaped(json_text(approval.serialized)),
             "age": age_text(approval.created_at, timezone.now()),
+            "decided_ago": age_text(approval.decided_at, timezone.now()) if approval.decided_at else None,
+            "decided_after": age_text(approval.created_at, approval.decided_at) if approval.decided_at else None,
             "breached": approval.status == QUEUE and approval.created_at < selectors.sla_deadline(),
             "sla_minutes": settings.HOTDASH_APPROVAL_SLA_SECONDS // 60,
             "can_decide": can_decide,
@@ -246,10 +296,18 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
         return self._bulk(request, queryset, DecisionOutcome.REJECTED, "reject_selected")
 
     def _bulk(self, request, queryset, outcome: str, action: str):
-        approvals = list(queryset.order_by("created_at", "id"))
+        approvals = list(queryset.order_by("created_at", "id")[: BULK_LIMIT + 1])
+        if len(approvals) > BULK_LIMIT:
+            self.message_user(
+                request,
+                f"Nothing was decided: one bulk decision takes at most {BULK_LIMIT} approvals, and more are "
+                "selected. Narrow the list with a filter and decide it in parts.",
+                messages.ERROR,
+            )
+            return None
         reason = request.POST.get("reason", "")
         if request.POST.get("confirmed") == "yes":
-            try:
+            with service_errors_reported(request, failed="Nothing was decided") as call:
                 result = approvals_decide_bulk(
                     approval_ids=[a.pk for a in approvals],
                     outcome=outcome,
@@ -257,9 +315,7 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
                     reason=reason,
                     request_id=request.request_id,
                 )
-            except InvalidDecision as exc:
-                self.message_user(request, f"Nothing was decided: {exc.message}.", messages.ERROR)
-            else:
+            if not call.failed:
                 self.message_user(request, f"{outcome.capitalize()} {len(result.decided)} approval(s).", messages.SUCCESS)
                 if result.skipped:
                     skipped = ", ".join(f"#{pk} ({status})" for pk, status in result.skipped.items())
@@ -276,7 +332,16 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
                 "verb": VERBS[outcome],
                 "action": action,
                 "reason": reason,
-                "rows": [(a, action_summary(a.last_interruptions), age_text(a.created_at, timezone.now())) for a in approvals],
+                "rows": [
+                    {
+                        "approval": a,
+                        "calls": [call_summary(call, whole=True) for call in a.last_interruptions],
+                        "hidden_controls": calls_have_hidden_controls(a.last_interruptions),
+                        "age": age_text(a.created_at, timezone.now()),
+                    }
+                    for a in approvals
+                ],
+                "hidden_controls_warning": HIDDEN_CONTROLS_WARNING,
                 "pending_count": sum(a.status == QUEUE for a in approvals),
                 "action_checkbox_name": ACTION_CHECKBOX_NAME,
             },
@@ -288,7 +353,7 @@ def _decide(model_admin: AgentApprovalAdmin, request, pk: int):
         raise PermissionDenied
     outcome = request.POST.get("outcome")
     here = reverse("admin:approvals_agentapproval_change", args=[pk])
-    try:
+    with service_errors_reported(request, failed="Not decided") as call:
         approval = approval_decide(
             approval_id=pk,
             outcome=outcome,
@@ -297,15 +362,7 @@ def _decide(model_admin: AgentApprovalAdmin, request, pk: int):
             via=DecisionChannel.ADMIN,
             request_id=request.request_id,
         )
-    except ApprovalNotFound:
-        raise PermissionDenied from None
-    except InvalidDecision as exc:
-        messages.error(request, f"Not decided: {exc.message}.")
-        return HttpResponseRedirect(here)
-    except ApprovalAlreadyDecided as exc:
-        decided = exc.approval
-        by = f" by {decided.approved_by}" if decided.approved_by else ""
-        messages.warning(request, f"Approval #{pk} was already {decided.status}{by}; your decision was not recorded.")
+    if call.failed:
         return HttpResponseRedirect(here)
     messages.success(request, f"Approval #{pk} {approval.status}.")
     if request.POST.get("then") == "next":

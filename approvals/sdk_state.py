@@ -12,12 +12,20 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
+
+from hotdash.api.parsers import json_depth
+from hotdash.errors import Invalid
+
 # The versions SDK 0.24 itself loads (RunState.from_string refuses others); all keep the layout above.
 SUPPORTED_SCHEMA_VERSIONS = frozenset(f"1.{minor}" for minor in range(22))
 
 
-class StateError(ValueError):
-    """The state is not one we can queue; the message names the field and the reason."""
+class StateError(Invalid):
+    """The state is not one we can queue; the message names the part of `serialized` and the reason."""
+
+    def __init__(self, message: str):
+        super().__init__("serialized", message)
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ def last_user_message(document: dict) -> str | None:
 
 def _as_object(raw: dict | str) -> dict:
     if isinstance(raw, str):
+        _depth_check(raw, "the state")
         try:
             raw = json.loads(raw)
         except json.JSONDecodeError as exc:
@@ -86,6 +95,13 @@ def _as_object(raw: dict | str) -> dict:
     if not isinstance(raw, dict):
         raise StateError("must be a JSON object (or its string form)")
     return raw
+
+
+def _depth_check(text: str, what: str) -> None:
+    # JSON inside a JSON string escaped the API parser's depth limit; json.loads would recurse past the stack.
+    deepest = settings.HOTDASH_API_MAX_JSON_DEPTH
+    if json_depth(text) > deepest:
+        raise StateError(f"{what} nests arrays and objects deeper than {deepest} levels")
 
 
 def _interruption(item, path: str) -> Interruption:
@@ -114,6 +130,7 @@ def _arguments(raw, path: str) -> dict:
         return raw
     if not isinstance(raw, str):
         raise StateError(f"{path}.raw_item.arguments must be a JSON string")
+    _depth_check(raw, f"{path}.raw_item.arguments")
     try:
         parsed = json.loads(raw)
     except json.JSONDecodeError:

@@ -11,7 +11,7 @@ twice. An approval past its TTL is expired (never rejected): the agent learns th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -28,6 +28,7 @@ from approvals.models import (
 from approvals.realtime import approvals_changed_publish
 from approvals.sdk_state import run_state_read
 from hotdash.db_context import Role, acting_as
+from hotdash.errors import Conflict, Invalid, NotFound
 
 EXPIRED_REASON = "no decision within TTL"
 MIN_TTL_SECONDS = 10
@@ -36,27 +37,26 @@ MAX_REASON_LENGTH = 2000
 EXPIRY_BATCH = 1000
 
 
-class ApprovalNotFound(Exception):
-    pass
+class ApprovalNotFound(NotFound):
+    def __init__(self, approval_id: int):
+        super().__init__(f"no approval #{approval_id} is visible to you")
 
 
-class ApprovalAlreadyDecided(Exception):
-    """The approval is no longer pending; carries it as it is now."""
+class ApprovalAlreadyDecided(Conflict):
+    """The approval is no longer pending; carries it as it is now (the API answers with it)."""
 
     def __init__(self, approval: AgentApproval):
-        super().__init__(f"approval {approval.pk} is already {approval.status}")
+        by = f" by {approval.approved_by}" if approval.approved_by else ""
+        super().__init__(f"approval #{approval.pk} was already {approval.status}{by}; this decision was not recorded")
         self.approval = approval
 
 
-class ApprovalConflict(Exception):
+class ApprovalConflict(Conflict):
     """The same paused tool calls were posted for a different conversation."""
 
 
-class InvalidDecision(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+class InvalidDecision(Invalid):
+    """A decision's outcome, reason or TTL is not acceptable."""
 
 
 # --- create -------------------------------------------------------------------------------------------
@@ -113,12 +113,14 @@ _DECIDED_COLUMNS = ", ".join(field.column for field in _DECIDED_FIELDS)
 _DECIDE_SQL = f"""
 WITH decided AS (
     UPDATE agent_approvals
-    SET status = %(outcome)s, approved_by = %(decided_by)s, reason = %(reason)s, decided_at = clock_timestamp()
-    WHERE id = ANY(%(ids)s) AND status = 'pending' AND (expires_at IS NULL OR expires_at > clock_timestamp())
+    SET status = %(outcome)s, approved_by = %(decided_by)s, reason = %(reason)s,
+        decided_at = coalesce(%(at)s::timestamptz, clock_timestamp())
+    WHERE id = ANY(%(ids)s) AND status = 'pending'
+      AND (expires_at IS NULL OR expires_at > coalesce(%(at)s::timestamptz, clock_timestamp()))
     RETURNING {_DECIDED_COLUMNS}
 ), audited AS (
-    INSERT INTO approval_decisions (approval_id, outcome, decided_by, reason, via, request_id)
-    SELECT id, %(outcome)s, %(decided_by)s, %(reason)s, %(via)s, %(request_id)s FROM decided
+    INSERT INTO approval_decisions (approval_id, outcome, decided_by, reason, via, request_id, created_at)
+    SELECT id, %(outcome)s, %(decided_by)s, %(reason)s, %(via)s, %(request_id)s, decided_at FROM decided
 ), released AS (
     DELETE FROM approval_leases WHERE approval_id IN (SELECT id FROM decided)
 )
@@ -151,14 +153,21 @@ def _checked_reason(outcome: str, reason: str | None) -> str | None:
 
 
 def _decide_rows(
-    ids: list[int], *, outcome: str, decided_by: str, reason: str | None, via: str, request_id: str | None
+    ids: list[int],
+    *,
+    outcome: str,
+    decided_by: str,
+    reason: str | None,
+    via: str,
+    request_id: str | None,
+    at: datetime | None = None,
 ) -> list[AgentApproval]:
-    """Decide those of `ids` that are still pending and in time; write their audit rows; return them."""
+    """Decide those of `ids` that were still pending and in time at `at` (default now); audit them; return them."""
     with connection.cursor() as cursor:
         cursor.execute(
             _DECIDE_SQL,
             {"outcome": outcome, "decided_by": decided_by, "reason": reason, "ids": ids, "via": via,
-             "request_id": request_id},
+             "request_id": request_id, "at": at},
         )
         decided = _decided_from_rows(cursor.fetchall())
     if decided:
@@ -176,13 +185,18 @@ def approval_decide(
     reason: str | None = None,
     via: str = DecisionChannel.API,
     request_id: str | None = None,
+    at: datetime | None = None,
 ) -> AgentApproval:
-    """Approve or reject one pending approval, once. Raises ApprovalNotFound, ApprovalAlreadyDecided, InvalidDecision."""
+    """Approve or reject one pending approval, once. Raises ApprovalNotFound, ApprovalAlreadyDecided, InvalidDecision.
+
+    `at` records a decision made earlier (history brought in, the demo's decided scenarios): the approval
+    must have been pending and within its TTL then, and the row and its audit entry carry that time.
+    """
     if outcome not in (DecisionOutcome.APPROVED, DecisionOutcome.REJECTED):
         raise InvalidDecision("outcome", "must be approved or rejected")
     reason = _checked_reason(outcome, reason)
     decided = _decide_rows(
-        [approval_id], outcome=outcome, decided_by=decided_by, reason=reason, via=via, request_id=request_id
+        [approval_id], outcome=outcome, decided_by=decided_by, reason=reason, via=via, request_id=request_id, at=at
     )
     if decided:
         return decided[0]
@@ -192,7 +206,7 @@ def approval_decide(
         raise ApprovalNotFound(approval_id)
     if approval.status == ApprovalStatus.PENDING:
         # Pending but past its TTL: the expiry job has not come by yet. It is expired now, not decided.
-        approvals_expire(approval_ids=[approval_id])
+        approvals_expire(approval_ids=[approval_id], at=at)
         approval.refresh_from_db()
     raise ApprovalAlreadyDecided(approval)
 
@@ -229,27 +243,33 @@ def approvals_decide_bulk(
 
 _EXPIRE_SQL = """
 UPDATE agent_approvals
-SET status = 'expired', reason = %(reason)s, decided_at = clock_timestamp()
+SET status = 'expired', reason = %(reason)s, decided_at = coalesce(%(at)s::timestamptz, clock_timestamp())
 WHERE id IN (
     SELECT id FROM agent_approvals
-    WHERE status = 'pending' AND expires_at <= clock_timestamp() {only}
+    WHERE status = 'pending' AND expires_at <= coalesce(%(at)s::timestamptz, clock_timestamp()) {only}
     ORDER BY id LIMIT %(limit)s
     FOR UPDATE SKIP LOCKED
 )
-RETURNING id
+RETURNING id, decided_at
 """
 
 
-def approvals_expire(*, approval_ids: list[int] | None = None, limit: int = EXPIRY_BATCH) -> list[int]:
+def approvals_expire(
+    *, approval_ids: list[int] | None = None, limit: int = EXPIRY_BATCH, at: datetime | None = None
+) -> list[int]:
     """Expire pending approvals past their TTL (all due ones, or those of `approval_ids`), up to `limit`.
 
     Runs in the caller's transaction and role. Rows another transaction is deciding right now are skipped
-    (SKIP LOCKED): that decision wins if it is in time, and the next run picks up the rest.
+    (SKIP LOCKED): that decision wins if it is in time, and the next run picks up the rest. `at` (default
+    now) records an expiry that happened earlier, as approval_decide's does.
     """
     only = "AND id = ANY(%(ids)s)" if approval_ids is not None else ""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_EXPIRE_SQL.format(only=only), {"reason": EXPIRED_REASON, "limit": limit, "ids": approval_ids})
-        expired = sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(
+            _EXPIRE_SQL.format(only=only), {"reason": EXPIRED_REASON, "limit": limit, "ids": approval_ids, "at": at}
+        )
+        expired_at = dict(cursor.fetchall())
+        expired = sorted(expired_at)
         if expired:
             ApprovalDecision.objects.bulk_create(
                 ApprovalDecision(
@@ -258,6 +278,7 @@ def approvals_expire(*, approval_ids: list[int] | None = None, limit: int = EXPI
                     decided_by="system:expiry",
                     reason=EXPIRED_REASON,
                     via=DecisionChannel.EXPIRY,
+                    created_at=expired_at[approval_id],
                 )
                 for approval_id in expired
             )

@@ -1,7 +1,7 @@
 """Demo logins: one admin and one user per console group, with passwords kept in the data directory.
 
-Passwords are random per installation (nothing secret lives in the repo) and stored in a
-0600 file, so running the demo again prints the same working credentials.
+Passwords are random per installation (nothing secret lives in the repo) and stored in a file created
+0600 (hotdash.files), so running the demo again prints the same working credentials.
 """
 
 import json
@@ -12,6 +12,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from hotdash.files import private_file_write
 from hotdash.groups import ANNOTATORS, MONITORING, OPERATORS, QA, groups_sync
 
 # username -> group (None: the superuser)
@@ -53,7 +54,5 @@ def demo_accounts_ensure(*, credentials_file: Path) -> list[DemoAccount]:
         user.save()
         user.groups.set([groups[group]] if group else [])
         accounts.append(DemoAccount(username=username, password=password, group=group))
-    credentials_file.parent.mkdir(parents=True, exist_ok=True)
-    credentials_file.write_text(json.dumps([asdict(a) for a in accounts], indent=2))
-    credentials_file.chmod(0o600)
+    private_file_write(credentials_file, json.dumps([asdict(a) for a in accounts], indent=2))
     return accounts

@@ -22,13 +22,13 @@ from django.db.models import Q
 from django.utils import timezone
 from psycopg import sql
 
-from approvals.models import AgentApproval, ApprovalStatus
+from approvals.models import AgentApproval, ApprovalStatus, DecisionChannel
 from approvals.sdk_state import run_state_read
+from approvals.services import approval_decide, approvals_expire
 from demo.scenarios import (
     APPROVAL_SCENARIOS,
     APPROVAL_TTL,
     DECISION_EVENT_SCENARIOS,
-    EXPIRED_REASON,
     FACT_SCENARIOS,
     FEEDBACK_SCENARIOS,
     GOLD_REPLY_MESSAGE_ID,
@@ -88,29 +88,45 @@ def _insert_missing(model: type[models.Model], objects: list[models.Model], key:
 
 
 def _approval(scenario: ApprovalScenario, now: datetime) -> AgentApproval:
+    """The approval as the agent queued it: pending. Decisions are made afterwards, by the services."""
     state = scenario.state()
     summary = run_state_read(state)
     created_at = now - scenario.age
-    expires_at = created_at + APPROVAL_TTL
-    decided_at = reason = approved_by = None
-    if scenario.status == ApprovalStatus.EXPIRED:
-        decided_at, reason = expires_at, EXPIRED_REASON
-    elif scenario.status != ApprovalStatus.PENDING:
-        decided_at, reason, approved_by = created_at + scenario.decided_after, scenario.reason, scenario.approved_by
     return AgentApproval(
         conversation_id=scenario.conversation_id,
         serialized=state,
         last_interruptions=[item.as_json() for item in summary.interruptions],
         schema_version=summary.schema_version,
-        status=scenario.status,
-        approved_by=approved_by,
-        reason=reason,
-        decided_at=decided_at,
-        expires_at=expires_at,
+        expires_at=created_at + APPROVAL_TTL,
         call_id=summary.call_key,
         created_at=created_at,
-        updated_at=decided_at or created_at,
+        updated_at=created_at,
     )
+
+
+def _decisions_replay() -> TableSeed:
+    """Decide and expire the decided scenarios through approvals.services, at the time each happened.
+
+    So the demo's history is what real decisions leave: the row's decision, its audit entry (Approval
+    decisions, the item page) and the wake-up for waiting agents. Scenarios decided already are left alone.
+    """
+    call_keys = {run_state_read(s.state()).call_key: s for s in APPROVAL_SCENARIOS if s.status != ApprovalStatus.PENDING}
+    created = 0
+    for approval in AgentApproval.objects.defer("serialized").filter(call_id__in=call_keys, status=ApprovalStatus.PENDING):
+        scenario = call_keys[approval.call_id]
+        if scenario.status == ApprovalStatus.EXPIRED:
+            approvals_expire(approval_ids=[approval.pk], at=approval.expires_at)
+        else:
+            approval_decide(
+                approval_id=approval.pk,
+                outcome=scenario.status,
+                decided_by=scenario.approved_by,
+                reason=scenario.reason,
+                via=DecisionChannel.ADMIN,
+                at=approval.created_at + scenario.decided_after,
+            )
+        created += 1
+    return TableSeed(created=created, found=len(call_keys) - created)
 
 
 def _feedback(scenario: FeedbackScenario, now: datetime) -> AgentFeedback:
@@ -143,6 +159,7 @@ def demo_data_seed(*, now: datetime | None = None) -> SeedReport:
         "agent_approvals": _insert_missing(
             AgentApproval, [_approval(s, now) for s in APPROVAL_SCENARIOS], ("call_id",)
         ),
+        "approval_decisions": _decisions_replay(),
         "agent_feedback": _insert_missing(
             AgentFeedback, [_feedback(s, now) for s in FEEDBACK_SCENARIOS], ("conversation_id", "input_text")
         ),

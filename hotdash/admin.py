@@ -6,10 +6,13 @@ what the database would refuse (a superuser acts as the supervisor role, which r
 """
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
@@ -18,6 +21,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext
+
+from hotdash.errors import Conflict, ServiceError
 
 admin.site.site_header = "HotDash Console"
 admin.site.site_title = "HotDash Console"
@@ -148,3 +153,31 @@ def pretty_json(value) -> str:
 def truncated(text: str | None, length: int = 80) -> str:
     """Long text cut for a list column (the detail page shows it whole)."""
     return Truncator(text or "").chars(length)
+
+
+@dataclass
+class ServiceCall:
+    failed: bool = False
+
+
+@contextmanager
+def service_errors_reported(request, *, failed: str) -> Iterator[ServiceCall]:
+    """Run a service call from an admin page; a refusal becomes one message ("<failed>: <reason>.").
+
+    The admin's one translation of hotdash.errors (and Django's ValidationError) into what a person reads: a
+    conflict (someone else got there first) is a warning, anything else an error. The caller checks `failed`
+    to choose where to go next.
+
+        with service_errors_reported(request, failed="Not decided") as call:
+            approval_decide(...)
+        if call.failed:
+            return HttpResponseRedirect(here)
+    """
+    call = ServiceCall()
+    try:
+        yield call
+    except (ServiceError, ValidationError) as exc:
+        call.failed = True
+        reason = exc.message if isinstance(exc, ServiceError) else "; ".join(exc.messages)
+        level = messages.WARNING if isinstance(exc, Conflict) else messages.ERROR
+        messages.add_message(request, level, f"{failed}: {reason.rstrip('.')}.")

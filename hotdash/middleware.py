@@ -24,10 +24,15 @@ def request_id_for(request: HttpRequest) -> str:
     return given if REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
+# The only paths where a bearer token stands for the caller. Elsewhere (the admin) the session's user decides:
+# a token there would give a logged-in person another role's rows under their own permissions.
+BEARER_PATH_PREFIX = "/api/"
+
+
 def context_for_request(request: HttpRequest, request_id: str) -> DbContext | None:
-    """The bearer token's claims when the request carries one, else the session user's groups."""
+    """Under /api/, the bearer token's claims when the request carries one; else the session user's groups."""
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and raw:
+    if scheme.lower() == "bearer" and raw and request.path_info.startswith(BEARER_PATH_PREFIX):
         # Kept for the API's authentication class, which would otherwise verify the signature again.
         request.access_token = access_token_read(raw.strip())
         return context_from_token(request.access_token, request_id=request_id) if request.access_token else None

@@ -7,6 +7,8 @@ every save here names its columns, since a plain save() writes all of them and t
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from hotdash.db_context import Role, current_context
+from hotdash.errors import Forbidden, Invalid
 from metrics.models import AgentQuery, Fact, LogLevel, ObservabilityLog
 
 # The columns a judgement writes: exactly the operator's UPDATE grant (updated_at is kept by a trigger).
@@ -25,8 +27,21 @@ def observability_log_create(
 
 
 @transaction.atomic
-def fact_create(*, project: str, topic: str, key: str, value) -> Fact:
-    """Append one analytics fact. The database decides whether the caller may write into `project`."""
+def fact_create(*, topic: str, key: str, value, project: str | None = None) -> Fact:
+    """Append one analytics fact to `project`, by default the project the caller acts for.
+
+    A tenant writes facts of its own project only: another project is Forbidden here, before the database's
+    policy would refuse it too. Raises Invalid when no project is given and the caller acts for none.
+    """
+    context = current_context()
+    if context is not None and context.role is Role.TENANT:
+        if not context.project:
+            raise Forbidden("a tenant writes facts of its own project only, and this tenant acts for no project")
+        if project and project != context.project:
+            raise Forbidden(f"a tenant writes facts of its own project only: {context.project!r}, not {project!r}")
+        project = context.project
+    if not project:
+        raise Invalid("project", "This field is required for a caller that acts for no project.")
     return Fact.objects.create(project=project, topic=topic, key=key, value=value)
 
 

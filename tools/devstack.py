@@ -37,6 +37,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from hotdash.files import private_file_write
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 EMBEDDED_PG_PORT = int(os.environ.get("HOTDASH_EMBEDDED_PG_PORT", "54329"))
@@ -388,19 +390,11 @@ def ensure_database(database_url: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write a file only its owner may read, from the first byte (never briefly readable by others)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT
-    with os.fdopen(descriptor, "w") as file:
-        file.write(text)
-
-
 def secret_key(root: Path) -> str:
     """A per-installation key kept in the data directory, so demo sessions survive a restart."""
     path = root / "secret_key"
     if not path.exists():
-        write_private(path, secrets.token_urlsafe(50))
+        private_file_write(path, secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -408,7 +402,7 @@ def demo_env_write(env: dict[str, str]) -> Path:
     """Keep the demo's settings where `make manage` finds them: shell syntax, so `set -a; . FILE` works too."""
     path = data_dir() / DEMO_ENV_FILE
     lines = [f"{name}={shlex.quote(value)}" for name, value in sorted(env.items()) if name.startswith(DEMO_ENV_PREFIXES)]
-    write_private(path, "# Written by `make demo`: the environment `make manage` runs manage.py with.\n" + "\n".join(lines) + "\n")
+    private_file_write(path, "# Written by `make demo`: the environment `make manage` runs manage.py with.\n" + "\n".join(lines) + "\n")
     return path
 
 

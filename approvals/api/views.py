@@ -1,7 +1,6 @@
 from dataclasses import asdict
 
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,16 +15,8 @@ from approvals.api.serializers import (
 )
 from approvals.models import ApprovalStatus, DecisionChannel, DecisionOutcome
 from approvals.realtime import approval_wait
-from approvals.sdk_state import StateError
 from approvals.selectors import approval_list
-from approvals.services import (
-    ApprovalAlreadyDecided,
-    ApprovalConflict,
-    ApprovalNotFound,
-    InvalidDecision,
-    approval_create,
-    approval_decide,
-)
+from approvals.services import ApprovalAlreadyDecided, ApprovalNotFound, approval_create, approval_decide
 from hotdash.db_context import Role, acting_as
 
 READERS = {Role.SERVICE, Role.OPERATOR, Role.SUPERVISOR, Role.TENANT}
@@ -50,14 +41,7 @@ class ApprovalListCreateView(generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         incoming = ApprovalCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            approval, created = approval_create(**incoming.validated_data)
-        except StateError as exc:
-            raise ValidationError({"serialized": [str(exc)]}) from None
-        except InvalidDecision as exc:
-            raise ValidationError({exc.field: [exc.message]}) from None
-        except ApprovalConflict as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        approval, created = approval_create(**incoming.validated_data)
         body = ApprovalDetailSerializer(approval).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -89,7 +73,7 @@ class ApprovalDetailView(APIView):
         else:
             settled()
         if found["approval"] is None:
-            raise NotFound("No approval with this id is visible to you.")
+            raise ApprovalNotFound(pk)
         return Response(ApprovalDetailSerializer(found["approval"]).data)
 
 
@@ -105,22 +89,18 @@ class ApprovalDecideView(APIView):
     def post(self, request, pk: int):
         incoming = self.get_serializer_class()(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            approval = approval_decide(
-                approval_id=pk,
-                outcome=self.outcome,
-                decided_by=request.user.get_username(),
-                reason=incoming.validated_data.get("reason"),
-                via=DecisionChannel.API,
-                request_id=request.request_id,
-            )
-        except ApprovalNotFound:
-            raise NotFound("No approval with this id is visible to you.") from None
-        except InvalidDecision as exc:
-            raise ValidationError({exc.field: [exc.message]}) from None
-        except ApprovalAlreadyDecided as exc:
-            return Response(
-                {"detail": f"This approval is already {exc.approval.status}.", "approval": APPROVAL.to_representation(exc.approval)},
-                status=status.HTTP_409_CONFLICT,
-            )
+        approval = approval_decide(
+            approval_id=pk,
+            outcome=self.outcome,
+            decided_by=request.user.get_username(),
+            reason=incoming.validated_data.get("reason"),
+            via=DecisionChannel.API,
+            request_id=request.request_id,
+        )
         return Response(APPROVAL.to_representation(approval))
+
+    def error_details(self, exc) -> dict:
+        """With a 409, the approval as it now is: the client resumes from that decision, not its own."""
+        if isinstance(exc, ApprovalAlreadyDecided):
+            return {"approval": APPROVAL.to_representation(exc.approval)}
+        return {}

@@ -1,6 +1,10 @@
+import io
+import re
+from itertools import accumulate
+
 from django.conf import settings
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 
 
@@ -10,7 +14,11 @@ class PayloadTooLarge(APIException):
 
 
 class SizeLimitedJSONParser(JSONParser):
-    """JSON bodies up to HOTDASH_API_MAX_BODY_BYTES; a larger one is refused before it is parsed."""
+    """JSON bodies up to HOTDASH_API_MAX_BODY_BYTES, nested at most HOTDASH_API_MAX_JSON_DEPTH levels.
+
+    A larger body is refused before it is parsed (413). A deeper one too (400): Python's json parser
+    recurses once per level, and a kilobyte of `[[[[...` would exhaust the interpreter's stack (a 500).
+    """
 
     def parse(self, stream, media_type=None, parser_context=None):
         limit = settings.HOTDASH_API_MAX_BODY_BYTES
@@ -18,7 +26,36 @@ class SizeLimitedJSONParser(JSONParser):
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
         if declared and declared.isdigit() and int(declared) > limit:
             raise PayloadTooLarge(f"The body is {int(declared):,} bytes; the limit is {limit:,}.")
-        return super().parse(_Bounded(stream, limit), media_type, parser_context)
+        body = _read_all(_Bounded(stream, limit))
+        deepest = settings.HOTDASH_API_MAX_JSON_DEPTH
+        if json_depth(body) > deepest:
+            raise ParseError(f"JSON parse error - arrays and objects nest deeper than {deepest} levels.")
+        return super().parse(io.BytesIO(body), media_type, parser_context)
+
+
+# A JSON string (with its escapes), and the bytes that are not brackets: both are dropped before counting.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def json_depth(document: bytes | str) -> int:
+    """How deep the arrays and objects of a JSON text nest, counted in one loop (no recursion).
+
+    Brackets inside strings do not count. Run it before json.loads on text from outside. On text that is
+    not JSON the answer means nothing, and the parser refuses that text anyway.
+    """
+    if isinstance(document, str):
+        document = document.encode()
+    brackets = _JSON_STRING.sub(b"", document).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
+
+
+def _read_all(stream) -> bytes:
+    chunks = []
+    while chunk := stream.read(64 * 1024):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class _Bounded:

@@ -1,5 +1,4 @@
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import ValidationError
 
 from hotdash.db_context import Role
 from metrics.api.filters import FactFilter
@@ -23,7 +22,6 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        project = data.get("project") or self.request.db_context.project
-        if not project:
-            raise ValidationError({"project": ["This field is required for a token without a project."]})
-        serializer.instance = fact_create(project=project, topic=data["topic"], key=data["key"], value=data["value"])
+        serializer.instance = fact_create(
+            project=data.get("project"), topic=data["topic"], key=data["key"], value=data["value"]
+        )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from approvals.models import AgentApproval, ApprovalDecision, ApprovalLease
-from approvals.services import approval_create
+from approvals.services import approval_create, approval_decide, approvals_expire
 from hotdash.db_context import Role, acting_as
 from tests.approvals.states import refund_state, run_state, tool_call
 
@@ -58,7 +58,7 @@ def test_the_queue_shows_pending_oldest_first_with_the_sla_and_the_action_in_one
     assert rows == [stale, fresh]
     html = page.content.decode()
     # jsonb keeps an object's keys in its own order (shorter first), and so does the summary.
-    assert "issue_refund(amount=42.5, order_id=1001)" in html
+    assert "issue_refund(amount=42.5, order_id=&quot;1001&quot;)" in html
     assert html.count('class="sla-breached"') == 1
     assert (page.context["queue_stats"].pending, page.context["queue_stats"].breached) == (2, 1)
 
@@ -137,7 +137,7 @@ def test_a_second_decision_is_refused_and_says_who_decided(operator):
 
     response = operator.post(url, {"outcome": "rejected", "reason": "no"}, follow=True)
 
-    assert f"Approval #{approval.pk} was already approved by olga" in response.content.decode()
+    assert f"Not decided: approval #{approval.pk} was already approved by olga" in response.content.decode()
     assert stored(approval) == ("approved", None, [("approved", "olga", "admin")])
 
 
@@ -182,3 +182,77 @@ def test_a_superuser_works_the_queue_as_the_supervisor_role(client, django_user_
     admin_user.post(reverse("admin:approvals_agentapproval_decide", args=[approval.pk]), {"outcome": "approved"})
 
     assert stored(approval) == ("approved", None, [("approved", "root", "admin")])
+
+
+def test_a_bearer_token_is_not_read_on_admin_pages(operator):
+    from hotdash.tokens import machine_token_issue
+
+    queued("call_a"), queued("call_b")
+    tenant = machine_token_issue(role=Role.TENANT, client="agent", conversation="conv-call_a")
+
+    queue = operator.get(QUEUE_URL, headers={"Authorization": f"Bearer {tenant}"})
+
+    # The session's operator, not the token's tenant: both conversations are in the queue.
+    assert queue.status_code == 200
+    assert sorted(a.conversation_id for a in queue.context["cl"].result_list) == ["conv-call_a", "conv-call_b"]
+
+
+def test_a_bulk_decision_takes_at_most_500_approvals_and_says_so(operator):
+    with acting_as(Role.SERVICE):
+        AgentApproval.objects.bulk_create(
+            AgentApproval(conversation_id=f"c-{n}", serialized={}, call_id=f"call_{n}") for n in range(501)
+        )
+
+    response = operator.post(QUEUE_URL, {"action": "approve_selected", "select_across": "1", "index": "0",
+                                         "_selected_action": ["1"]}, follow=True)
+
+    assert "one bulk decision takes at most 500 approvals" in response.content.decode()
+    with acting_as(Role.SERVICE):
+        assert AgentApproval.objects.filter(status="pending").count() == 501
+        assert not ApprovalDecision.objects.exists()
+
+
+def test_tool_arguments_are_shown_as_json_whole_on_the_confirm_page_and_hidden_controls_are_flagged(operator):
+    arguments = {"customer_id": "cus_1", "amount": 4999, "currency": "USD",
+                 "note": "amount=5.00 \u202eDSU 00.5\u202c", "memo": "x" * 60}
+    with acting_as(Role.SERVICE):
+        approval, _ = approval_create(
+            conversation_id="c-gift", serialized=run_state(tool_call("issue_gift_card", arguments, "call_gift"))
+        )
+
+    queue = operator.get(QUEUE_URL).content.decode()
+    confirm = operator.post(QUEUE_URL, {"action": "approve_selected", "_selected_action": [approval.pk]})
+    item = operator.get(reverse("admin:approvals_agentapproval_change", args=[approval.pk])).content.decode()
+
+    # The queue: the first three (jsonb keeps shorter keys first), values as JSON, and the warning sign.
+    assert "issue_gift_card(memo=&quot;xxxxxxxx" in queue
+    assert ", note=&quot;amount=5.00 \\u202eDSU" in queue
+    assert 'class="hidden-controls"' in queue
+    # The confirmation: every argument, whole, the direction override written out, and the warning.
+    page = confirm.content.decode()
+    assert "memo=&quot;" + "x" * 60 + "&quot;" in page
+    assert "note=&quot;amount=5.00 \\u202eDSU 00.5\\u202c&quot;" in page
+    assert "\u202e" not in page and "Holds characters that reorder or hide text" in page
+    # The item page: the same escapes in the pretty-printed arguments and in the raw state.
+    assert "\u202e" not in item and "\\u202eDSU" in item and 'class="hidden-controls"' in item
+
+
+def test_the_history_says_when_and_by_whom_an_approval_was_decided_not_how_long_it_waits(operator):
+    decided, expired = queued("call_1"), queued("call_2")
+    with acting_as(Role.SERVICE):
+        approval_decide(approval_id=decided.pk, outcome="rejected", decided_by="otto", reason="duplicate order",
+                        at=decided.created_at + timedelta(minutes=4))
+        approvals_expire(approval_ids=[expired.pk], at=expired.expires_at)
+
+    history = operator.get(QUEUE_URL, {"status": "all"}).content.decode()
+    queue = operator.get(QUEUE_URL).content.decode()
+    item = operator.get(reverse("admin:approvals_agentapproval_change", args=[decided.pk])).content.decode()
+
+    assert '<td class="field-decided_by">otto</td>' in history
+    assert '<td class="field-decision_reason">duplicate order</td>' in history
+    assert '<td class="field-decided_by">nobody (expired)</td>' in history
+    assert "rejected 0s ago" in history or "rejected 1s ago" in history
+    assert "field-decided_by" not in queue
+    assert "waiting" not in item
+    assert "rejected by <strong>otto</strong>" in item and "4m 00s after it was queued" in item
+    assert "Reason: duplicate order" in item

@@ -17,6 +17,7 @@ from approvals.services import (
     approval_lease_claim,
     approval_next_claim,
     approvals_decide_bulk,
+    approvals_expire,
     approvals_expire_due,
 )
 from hotdash.db_context import Role, acting_as
@@ -238,3 +239,25 @@ def test_queue_changes_are_announced_on_approval_queue_stream_at_commit():
         {"op": "created", "count": 1, "ids": [approval.pk]},
         {"op": "decided", "count": 1, "ids": [approval.pk]},
     ]
+
+
+def test_a_decision_or_expiry_made_earlier_is_recorded_at_its_time_with_its_audit_row():
+    approved, expired, late = queue("call_1"), queue("call_2"), queue("call_3")
+    created = approved.created_at
+    with acting_as(Role.SERVICE):
+        AgentApproval.objects.filter(pk=late.pk).update(expires_at=created + timedelta(minutes=5))
+        approval_decide(approval_id=approved.pk, outcome="approved", decided_by="olga", at=created + timedelta(minutes=3))
+        approvals_expire(approval_ids=[expired.pk], at=expired.expires_at)
+        with pytest.raises(ApprovalAlreadyDecided):  # it had expired by then: expired, not approved
+            approval_decide(approval_id=late.pk, outcome="approved", decided_by="olga", at=created + timedelta(minutes=9))
+        rows = {a.pk: a for a in AgentApproval.objects.all()}
+        audit = {d.approval_id: d for d in ApprovalDecision.objects.all()}
+
+    assert (rows[approved.pk].status, rows[approved.pk].decided_at) == ("approved", created + timedelta(minutes=3))
+    assert (rows[expired.pk].status, rows[expired.pk].decided_at) == ("expired", expired.expires_at)
+    assert (rows[late.pk].status, rows[late.pk].decided_at) == ("expired", created + timedelta(minutes=9))
+    assert {pk: (d.outcome, d.decided_by, d.created_at) for pk, d in audit.items()} == {
+        approved.pk: ("approved", "olga", created + timedelta(minutes=3)),
+        expired.pk: ("expired", "system:expiry", expired.expires_at),
+        late.pk: ("expired", "system:expiry", created + timedelta(minutes=9)),
+    }

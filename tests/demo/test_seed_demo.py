@@ -26,7 +26,7 @@ from metrics.models import AgentQC, AgentQuery, AgentRun, DecisionSyncEventLog, 
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE_DIR = Path(__file__).resolve().parents[2]
-ALL_TABLES = (*SCALE_TABLES, "support_curated_replies", "agent_run", "agent_qc")
+ALL_TABLES = (*SCALE_TABLES, "approval_decisions", "support_curated_replies", "agent_run", "agent_qc")
 NOW = datetime(2025, 10, 11, 15, 15, tzinfo=UTC)
 
 
@@ -187,6 +187,18 @@ def test_seed_demo_writes_the_approval_queue_of_the_production_report():
     for a in by_status["expired"]:
         assert (a.decided_at, a.reason, a.approved_by) == (a.expires_at, "no decision within TTL", None)
 
+    # Decided through the services: each decision has its audit row, at the time it was made.
+    with acting_as(Role.OPERATOR):
+        audit = {d.approval_id: d for d in ApprovalDecision.objects.all()}
+    decided = [a for a in approvals if a.status != "pending"]
+    assert sorted(audit) == sorted(a.pk for a in decided)
+    for a in decided:
+        entry = audit[a.pk]
+        assert (entry.outcome, entry.reason, entry.created_at) == (a.status, a.reason, a.decided_at)
+        assert (entry.decided_by, entry.via) == (
+            ("system:expiry", "expiry") if a.status == "expired" else ("operator", "admin")
+        )
+
 
 @pytest.mark.django_db
 def test_seed_demo_writes_the_training_data_and_metrics_of_the_production_report():
@@ -246,7 +258,7 @@ def test_seed_demo_run_twice_creates_nothing_the_second_time():
     assert table_counts() == after_first
     assert report.created == 0
     assert {table: seed.found for table, seed in report.tables.items()} == {
-        "agent_approvals": 12, "agent_feedback": 11, "support_curated_replies": 1, "agent_queries": 13,
+        "agent_approvals": 12, "approval_decisions": 7, "agent_feedback": 11, "support_curated_replies": 1, "agent_queries": 13,
         "facts": 10, "decision_sync_event_logs": 9, "observability_logs": 8, "agent_run": 5, "agent_qc": 7,
     }
 
@@ -258,8 +270,8 @@ def test_seed_demo_prints_what_it_created_and_what_it_found(capsys):
     call_command("seed_demo")
     second = capsys.readouterr().out
 
-    assert first.splitlines()[0] == "Demo scenarios: 76 rows created, 0 already there."
-    assert second.splitlines()[0] == "Demo scenarios: 0 rows created, 76 already there."
+    assert first.splitlines()[0] == "Demo scenarios: 83 rows created, 0 already there."
+    assert second.splitlines()[0] == "Demo scenarios: 0 rows created, 83 already there."
     assert "agent_approvals" in second and "12 found" in second
 
 
@@ -321,7 +333,8 @@ def test_scale_adds_exactly_n_rows_to_each_large_table_and_nothing_elsewhere(cap
 
     after = table_counts()
     assert {table: after[table] - before[table] for table in ALL_TABLES} == {
-        **{table: 1000 for table in SCALE_TABLES}, "support_curated_replies": 0, "agent_run": 0, "agent_qc": 0,
+        **{table: 1000 for table in SCALE_TABLES}, "approval_decisions": 0, "support_curated_replies": 0, "agent_run": 0,
+        "agent_qc": 0,
     }
     out = capsys.readouterr().out
     assert "Generated 6,000 rows (1,000 per table, seed 3, 1 workers)" in out and "rows/s" in out

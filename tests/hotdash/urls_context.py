@@ -19,4 +19,5 @@ async def facts_async(request):
     return JsonResponse({"projects": [p async for p in Fact.objects.order_by("id").values_list("project", flat=True)]})
 
 
-urlpatterns = [path("streamed", facts_streamed), path("async", facts_async)]
+# Under api/: the middleware reads bearer tokens there only.
+urlpatterns = [path("api/streamed", facts_streamed), path("api/async", facts_async)]

@@ -115,3 +115,23 @@ def test_daily_agent_metrics_are_recomputed_by_the_service_and_read_by_operators
     with acting_as(Role.TENANT, conversation_id="c"), connection.cursor() as cursor:
         with pytest.raises(ProgrammingError, match="permission denied"), transaction.atomic():
             cursor.execute("SELECT count(*) FROM mv_daily_agent_metrics")
+
+
+def test_a_tenant_writes_facts_of_its_own_project_only_and_the_service_names_a_project():
+    from hotdash.errors import Forbidden, Invalid
+    from metrics.models import Fact
+    from metrics.services import fact_create
+
+    with acting_as(Role.TENANT, project="occ"):
+        own = fact_create(topic="sales", key="daily", value=1)
+        with pytest.raises(Forbidden, match="own project only: 'occ', not 'chatwoot'"):
+            fact_create(project="chatwoot", topic="sales", key="stolen", value=2)
+    with acting_as(Role.TENANT, scope="cx"), pytest.raises(Forbidden, match="acts for no project"):
+        fact_create(project="occ", topic="sales", key="scoped", value=3)
+    with acting_as(Role.SERVICE), pytest.raises(Invalid) as no_project:
+        fact_create(topic="sales", key="nowhere", value=4)
+
+    assert own.project == "occ"
+    assert no_project.value.field == "project"
+    with acting_as(Role.SERVICE):
+        assert list(Fact.objects.values_list("project", "key")) == [("occ", "daily")]
