@@ -300,9 +300,10 @@ def test_seed_demo_reset_refills_a_queue_the_operators_cleared():
     assert pending_count() == 5
     assert table_counts() == fresh
     with acting_as(Role.SERVICE):
-        assert ApprovalDecision.objects.count() == 0  # the audit rows of the cleared decisions went with them
+        # The audit rows of the five decisions above went with them; the scenarios' own decisions are back.
+        assert ApprovalDecision.objects.count() == fresh["approval_decisions"] == 7
     assert out.getvalue().splitlines()[:2] == [
-        "Demo data cleared: 81 rows deleted.", "Demo scenarios: 76 rows created, 0 already there.",
+        "Demo data cleared: 88 rows deleted.", "Demo scenarios: 83 rows created, 0 already there.",
     ]
 
 
@@ -317,7 +318,7 @@ def test_seed_demo_reset_also_removes_generated_volume():
     assert table_counts() == fresh == {
         "agent_approvals": 12, "agent_feedback": 11, "agent_queries": 13, "facts": 10,
         "decision_sync_event_logs": 9, "observability_logs": 8, "support_curated_replies": 1, "agent_run": 5,
-        "agent_qc": 7,
+        "agent_qc": 7, "approval_decisions": 7,
     }
 
 
