@@ -1,9 +1,10 @@
 """An agent (OpenAI Agents SDK) that asks HotDash Console before it refunds, then resumes from the decision.
 
-Run it against a console (`make demo`), with a service token, and decide in the admin while it waits:
+Run it against a console (`make demo`), with the agent platform's ingest token, and decide in the admin while
+it waits (the token queues and reads approvals; only a person decides them):
 
     python examples/agent_resume.py --console http://127.0.0.1:8000 \
-        --token "$(python manage.py issue_token --role service --client refund-agent)"
+        --token "$(python manage.py issue_token --role ingest --client refund-agent)"
 
 The model is scripted (agents.testing.ScriptedModel), so it runs offline and needs no API key; put a real
 model in `refund_agent(model=...)` and nothing else changes.
@@ -80,7 +81,7 @@ async def resume(agent: Agent, state: str, approval: dict) -> RunResult:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--console", default="http://127.0.0.1:8000")
-    parser.add_argument("--token", required=True, help="a service token: manage.py issue_token --role service")
+    parser.add_argument("--token", required=True, help="an ingest token: manage.py issue_token --role ingest")
     args = parser.parse_args()
     set_tracing_disabled(True)
 

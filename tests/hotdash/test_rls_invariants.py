@@ -88,6 +88,22 @@ def test_every_policy_reads_tenant_settings_once_per_statement():
         assert "current_setting(" not in bare, f"{name} calls current_setting() per row: {expression}"
 
 
+def test_the_agent_platform_role_changes_and_deletes_nothing_and_is_no_other_role():
+    # ingest decides nothing: no UPDATE (on any column), DELETE or TRUNCATE of any domain table.
+    for table in sorted(DOMAIN_TABLES):
+        held = fetchall(
+            "SELECT has_any_column_privilege('hotdash_ingest', %s, 'UPDATE'),"
+            " has_table_privilege('hotdash_ingest', %s, 'DELETE'), has_table_privilege('hotdash_ingest', %s, 'TRUNCATE')",
+            [table, table, table],
+        )
+        assert held == [(False, False, False)], f"hotdash_ingest may change {table}"
+    memberships = fetchall(
+        "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
+        " WHERE m.member = 'hotdash_ingest'::regrole"
+    )
+    assert memberships == []
+
+
 def test_every_view_runs_with_the_reader_s_privileges():
     # A view without security_invoker reads as its owner, past every policy of the reader.
     rows = fetchall(
