@@ -256,6 +256,7 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
                     decided_by=request.user.get_username(),
                     reason=reason,
                     request_id=request.request_id,
+                    client_request_id=request.client_request_id,
                 )
             except InvalidDecision as exc:
                 self.message_user(request, f"Nothing was decided: {exc.message}.", messages.ERROR)
@@ -296,6 +297,7 @@ def _decide(model_admin: AgentApprovalAdmin, request, pk: int):
             reason=request.POST.get("reason"),
             via=DecisionChannel.ADMIN,
             request_id=request.request_id,
+            client_request_id=request.client_request_id,
         )
     except ApprovalNotFound:
         raise PermissionDenied from None

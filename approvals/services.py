@@ -117,8 +117,8 @@ WITH decided AS (
     WHERE id = ANY(%(ids)s) AND status = 'pending' AND (expires_at IS NULL OR expires_at > clock_timestamp())
     RETURNING {_DECIDED_COLUMNS}
 ), audited AS (
-    INSERT INTO approval_decisions (approval_id, outcome, decided_by, reason, via, request_id)
-    SELECT id, %(outcome)s, %(decided_by)s, %(reason)s, %(via)s, %(request_id)s FROM decided
+    INSERT INTO approval_decisions (approval_id, outcome, decided_by, reason, via, request_id, client_request_id)
+    SELECT id, %(outcome)s, %(decided_by)s, %(reason)s, %(via)s, %(request_id)s, %(client_request_id)s FROM decided
 ), released AS (
     DELETE FROM approval_leases WHERE approval_id IN (SELECT id FROM decided)
 )
@@ -151,14 +151,21 @@ def _checked_reason(outcome: str, reason: str | None) -> str | None:
 
 
 def _decide_rows(
-    ids: list[int], *, outcome: str, decided_by: str, reason: str | None, via: str, request_id: str | None
+    ids: list[int],
+    *,
+    outcome: str,
+    decided_by: str,
+    reason: str | None,
+    via: str,
+    request_id: str | None,
+    client_request_id: str | None,
 ) -> list[AgentApproval]:
     """Decide those of `ids` that are still pending and in time; write their audit rows; return them."""
     with connection.cursor() as cursor:
         cursor.execute(
             _DECIDE_SQL,
             {"outcome": outcome, "decided_by": decided_by, "reason": reason, "ids": ids, "via": via,
-             "request_id": request_id},
+             "request_id": request_id, "client_request_id": client_request_id},
         )
         decided = _decided_from_rows(cursor.fetchall())
     if decided:
@@ -176,13 +183,18 @@ def approval_decide(
     reason: str | None = None,
     via: str = DecisionChannel.API,
     request_id: str | None = None,
+    client_request_id: str | None = None,
 ) -> AgentApproval:
-    """Approve or reject one pending approval, once. Raises ApprovalNotFound, ApprovalAlreadyDecided, InvalidDecision."""
+    """Approve or reject one pending approval, once. Raises ApprovalNotFound, ApprovalAlreadyDecided, InvalidDecision.
+
+    `request_id` is the console's own id of the request; `client_request_id` the one its caller sent.
+    """
     if outcome not in (DecisionOutcome.APPROVED, DecisionOutcome.REJECTED):
         raise InvalidDecision("outcome", "must be approved or rejected")
     reason = _checked_reason(outcome, reason)
     decided = _decide_rows(
-        [approval_id], outcome=outcome, decided_by=decided_by, reason=reason, via=via, request_id=request_id
+        [approval_id], outcome=outcome, decided_by=decided_by, reason=reason, via=via, request_id=request_id,
+        client_request_id=client_request_id,
     )
     if decided:
         return decided[0]
@@ -204,7 +216,13 @@ class BulkDecision:
 
 
 def approvals_decide_bulk(
-    *, approval_ids: list[int], outcome: str, decided_by: str, reason: str | None = None, request_id: str | None = None
+    *,
+    approval_ids: list[int],
+    outcome: str,
+    decided_by: str,
+    reason: str | None = None,
+    request_id: str | None = None,
+    client_request_id: str | None = None,
 ) -> BulkDecision:
     """Decide many approvals in one transaction; those no longer pending are skipped and reported."""
     if outcome not in (DecisionOutcome.APPROVED, DecisionOutcome.REJECTED):
@@ -218,7 +236,7 @@ def approvals_decide_bulk(
             approval.pk
             for approval in _decide_rows(
                 ids, outcome=outcome, decided_by=decided_by, reason=reason, via=DecisionChannel.BULK,
-                request_id=request_id,
+                request_id=request_id, client_request_id=client_request_id,
             )
         ]
     statuses = dict(AgentApproval.objects.filter(pk__in=set(ids) - set(decided)).values_list("pk", "status"))

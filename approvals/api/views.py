@@ -115,6 +115,7 @@ class ApprovalDecideView(APIView):
                 reason=incoming.validated_data.get("reason"),
                 via=DecisionChannel.API,
                 request_id=request.request_id,
+                client_request_id=request.client_request_id,
             )
         except ApprovalNotFound:
             raise NotFound("No approval with this id is visible to you.") from None

@@ -118,6 +118,17 @@ def test_a_token_that_claims_the_service_role_acts_as_nobody(platform, live_serv
     assert stored() == [("c", "pending", None)]
 
 
+def test_the_audit_row_keeps_our_request_id_and_the_caller_s_apart(platform, operator):
+    approval = platform.post("/approvals/", {"conversation_id": "c", "serialized": refund_state()}).json()
+
+    decided = operator.post(f"/approvals/{approval['id']}/approve/", {}, headers={"X-Request-ID": "upstream-7"})
+
+    with acting_as(Role.SERVICE):
+        audit = ApprovalDecision.objects.values_list("request_id", "client_request_id").get()
+    assert audit == (decided.headers["X-Request-ID"], "upstream-7")
+    assert decided.headers["X-Request-ID"] != "upstream-7"
+
+
 def test_an_operator_decides_once_then_gets_409_with_the_current_state(platform, operator):
     approval = platform.post("/approvals/", {"conversation_id": "c", "serialized": refund_state()}).json()
 

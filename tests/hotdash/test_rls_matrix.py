@@ -43,8 +43,8 @@ TABLES = {
         "UPDATE decision_sync_event_logs SET status = status WHERE id = %(id)s",
     ),
     "observability_logs": Table(
-        "observability_logs", "request_id",
-        "INSERT INTO observability_logs (level, message, request_id) VALUES ('ERROR', 'x', %(t)s)",
+        "observability_logs", "project",
+        "INSERT INTO observability_logs (level, message, project) VALUES ('ERROR', 'x', %(t)s)",
         "UPDATE observability_logs SET message = message WHERE id = %(id)s",
     ),
     "agent_approvals": Table(
@@ -140,6 +140,7 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     # A tenant: its own rows only; it writes facts and telemetry into its own project / scope only.
     (Role.TENANT, "facts"): ("YNN", "YRR", "DDD", "DDD"),
     (Role.TENANT, "decision_sync_event_logs"): ("YNN", "YRR", "DDD", "DDD"),
+    # Log lines: those of its own project (not by request id, not every tenant's INFO and WARN).
     (Role.TENANT, "observability_logs"): ("YNN", "DDD", "DDD", "DDD"),
     **{
         (Role.TENANT, t): ("YNN", "DDD", "DDD", "DDD")
