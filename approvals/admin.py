@@ -314,6 +314,7 @@ class AgentApprovalAdmin(ConsoleModelAdmin):
                     decided_by=request.user.get_username(),
                     reason=reason,
                     request_id=request.request_id,
+                    client_request_id=request.client_request_id,
                 )
             if not call.failed:
                 self.message_user(request, f"{outcome.capitalize()} {len(result.decided)} approval(s).", messages.SUCCESS)
@@ -361,6 +362,7 @@ def _decide(model_admin: AgentApprovalAdmin, request, pk: int):
             reason=request.POST.get("reason"),
             via=DecisionChannel.ADMIN,
             request_id=request.request_id,
+            client_request_id=request.client_request_id,
         )
     if call.failed:
         return HttpResponseRedirect(here)

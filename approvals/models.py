@@ -3,6 +3,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Now
 
+from hotdash.tenant_keys import tenant_key_not_blank
+
 
 class ApprovalStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -39,6 +41,7 @@ class AgentApproval(models.Model):
         db_table = "agent_approvals"
         ordering = ["-created_at"]
         constraints = [
+            tenant_key_not_blank("agent_approvals", "conversation_id"),
             models.CheckConstraint(
                 condition=models.Q(status__in=ApprovalStatus.values), name="agent_approvals_status_check"
             ),
@@ -110,7 +113,10 @@ class ApprovalDecision(models.Model):
     decided_by = models.TextField()
     reason = models.TextField(null=True, blank=True)
     via = models.TextField(choices=DecisionChannel.choices)
+    # The console's own id of the request that decided (generated per request, never the caller's).
     request_id = models.TextField(null=True, blank=True)
+    # The id the caller sent in X-Request-ID, kept to join up with its logs; it proves nothing.
+    client_request_id = models.TextField(null=True, blank=True)
     created_at = models.DateTimeField(db_default=Now())
 
     class Meta:

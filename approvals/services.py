@@ -119,8 +119,10 @@ WITH decided AS (
       AND (expires_at IS NULL OR expires_at > coalesce(%(at)s::timestamptz, clock_timestamp()))
     RETURNING {_DECIDED_COLUMNS}
 ), audited AS (
-    INSERT INTO approval_decisions (approval_id, outcome, decided_by, reason, via, request_id, created_at)
-    SELECT id, %(outcome)s, %(decided_by)s, %(reason)s, %(via)s, %(request_id)s, decided_at FROM decided
+    INSERT INTO approval_decisions (approval_id, outcome, decided_by, reason, via, request_id, client_request_id,
+                                    created_at)
+    SELECT id, %(outcome)s, %(decided_by)s, %(reason)s, %(via)s, %(request_id)s, %(client_request_id)s, decided_at
+    FROM decided
 ), released AS (
     DELETE FROM approval_leases WHERE approval_id IN (SELECT id FROM decided)
 )
@@ -160,6 +162,7 @@ def _decide_rows(
     reason: str | None,
     via: str,
     request_id: str | None,
+    client_request_id: str | None,
     at: datetime | None = None,
 ) -> list[AgentApproval]:
     """Decide those of `ids` that were still pending and in time at `at` (default now); audit them; return them."""
@@ -167,7 +170,7 @@ def _decide_rows(
         cursor.execute(
             _DECIDE_SQL,
             {"outcome": outcome, "decided_by": decided_by, "reason": reason, "ids": ids, "via": via,
-             "request_id": request_id, "at": at},
+             "request_id": request_id, "client_request_id": client_request_id, "at": at},
         )
         decided = _decided_from_rows(cursor.fetchall())
     if decided:
@@ -185,18 +188,21 @@ def approval_decide(
     reason: str | None = None,
     via: str = DecisionChannel.API,
     request_id: str | None = None,
+    client_request_id: str | None = None,
     at: datetime | None = None,
 ) -> AgentApproval:
     """Approve or reject one pending approval, once. Raises ApprovalNotFound, ApprovalAlreadyDecided, InvalidDecision.
 
     `at` records a decision made earlier (history brought in, the demo's decided scenarios): the approval
-    must have been pending and within its TTL then, and the row and its audit entry carry that time.
+    must have been pending and within its TTL then, and the row and its audit entry carry that time. `request_id` is the console's own id of the request; `client_request_id` the one
+    its caller sent.
     """
     if outcome not in (DecisionOutcome.APPROVED, DecisionOutcome.REJECTED):
         raise InvalidDecision("outcome", "must be approved or rejected")
     reason = _checked_reason(outcome, reason)
     decided = _decide_rows(
-        [approval_id], outcome=outcome, decided_by=decided_by, reason=reason, via=via, request_id=request_id, at=at
+        [approval_id], outcome=outcome, decided_by=decided_by, reason=reason, via=via, request_id=request_id,
+        client_request_id=client_request_id, at=at,
     )
     if decided:
         return decided[0]
@@ -218,7 +224,13 @@ class BulkDecision:
 
 
 def approvals_decide_bulk(
-    *, approval_ids: list[int], outcome: str, decided_by: str, reason: str | None = None, request_id: str | None = None
+    *,
+    approval_ids: list[int],
+    outcome: str,
+    decided_by: str,
+    reason: str | None = None,
+    request_id: str | None = None,
+    client_request_id: str | None = None,
 ) -> BulkDecision:
     """Decide many approvals in one transaction; those no longer pending are skipped and reported."""
     if outcome not in (DecisionOutcome.APPROVED, DecisionOutcome.REJECTED):
@@ -232,7 +244,7 @@ def approvals_decide_bulk(
             approval.pk
             for approval in _decide_rows(
                 ids, outcome=outcome, decided_by=decided_by, reason=reason, via=DecisionChannel.BULK,
-                request_id=request_id,
+                request_id=request_id, client_request_id=client_request_id,
             )
         ]
     statuses = dict(AgentApproval.objects.filter(pk__in=set(ids) - set(decided)).values_list("pk", "status"))

@@ -1,7 +1,7 @@
 """An agent (OpenAI Agents SDK) that asks HotDash Console before it refunds, then resumes from the decision.
 
 Run it against the demo (`make demo`, then in another terminal), with the agent platform's token, and decide
-in the admin while it waits:
+in the admin while it waits (the token queues and reads approvals; only a person decides them):
 
     .venv/bin/python examples/agent_resume.py --console http://127.0.0.1:8000 \
         --token "$(make -s manage ARGS='issue_token --role ingest --client refund-agent')"
@@ -81,7 +81,7 @@ async def resume(agent: Agent, state: str, approval: dict) -> RunResult:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--console", default="http://127.0.0.1:8000")
-    parser.add_argument("--token", required=True, help="a service token: manage.py issue_token --role service")
+    parser.add_argument("--token", required=True, help="an ingest token: manage.py issue_token --role ingest")
     args = parser.parse_args()
     set_tracing_disabled(True)
 

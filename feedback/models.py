@@ -3,6 +3,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Now
 
+from hotdash.tenant_keys import tenant_key_not_blank
+
 
 class AgentFeedback(models.Model):
     """A model draft with its human annotation: the raw material of the training set."""
@@ -24,6 +26,7 @@ class AgentFeedback(models.Model):
         ordering = ["-created_at"]
         verbose_name = "agent feedback"
         verbose_name_plural = "agent feedback"
+        constraints = [tenant_key_not_blank("agent_feedback", "conversation_id")]
         indexes = [
             # All drafts of one conversation.
             models.Index(fields=["conversation_id"], name="agent_feedback_conv_idx"),
@@ -63,6 +66,7 @@ class SupportCuratedReply(models.Model):
         verbose_name = "curated reply"
         verbose_name_plural = "curated replies (gold set)"
         constraints = [
+            tenant_key_not_blank("support_curated_replies", "conversation_id"),
             # One gold reply per source message: promoting the same draft twice is a no-op.
             models.UniqueConstraint(fields=["source_message_id"], name="support_curated_replies_source_key"),
         ]

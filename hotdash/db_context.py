@@ -21,7 +21,11 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 
 class Role(StrEnum):
+    # Scheduled jobs and commands (expiry, retention, seeding): every row. Never an API token.
     SERVICE = "hotdash_service"
+    # The agent platform's API token: creates approvals, drafts, queries, facts, events and logs and reads
+    # them back; decides nothing (no UPDATE anywhere).
+    INGEST = "hotdash_ingest"
     OPERATOR = "hotdash_operator"
     ANNOTATOR = "hotdash_annotator"
     QA = "hotdash_qa"

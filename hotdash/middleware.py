@@ -15,13 +15,16 @@ from hotdash.db_context import DbContext, acting_as
 from hotdash.groups import role_for_user
 from hotdash.tokens import access_token_read, context_from_token
 
-# A caller's request id is kept when it looks like one (so logs join up across services); otherwise ours.
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# The caller's X-Request-ID, when it looks like one, is kept so logs join up across services: in a column of
+# its own (client_request_id) and echoed in X-Client-Request-ID. It never becomes the request's id: that one
+# (app.request_id, the audit rows' request_id, X-Request-ID of the response) is ours, because a value the
+# caller chooses must not be something a policy or the audit trail relies on.
+CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
-def request_id_for(request: HttpRequest) -> str:
+def client_request_id_for(request: HttpRequest) -> str | None:
     given = request.headers.get("X-Request-ID", "")
-    return given if REQUEST_ID.match(given) else uuid.uuid4().hex
+    return given if CLIENT_REQUEST_ID.match(given) else None
 
 
 # The only paths where a bearer token stands for the caller. Elsewhere (the admin) the session's user decides:
@@ -53,7 +56,8 @@ class DbContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.request_id = request_id_for(request)
+        request.request_id = uuid.uuid4().hex
+        request.client_request_id = client_request_id_for(request)
         context = context_for_request(request, request.request_id)
         request.db_context = context
         if context is None or _reads_in_own_transactions(request):
@@ -66,6 +70,8 @@ class DbContextMiddleware:
             if response.streaming and not response.is_async:
                 response.streaming_content = _streamed_in(context, response.streaming_content)
         response["X-Request-ID"] = request.request_id
+        if request.client_request_id is not None:
+            response["X-Client-Request-ID"] = request.client_request_id
         return response
 
 

@@ -20,7 +20,11 @@ from hotdash.db_context import DbContext, Role
 from hotdash.groups import role_for_user
 
 # Roles a machine client may hold; console roles come from a user's groups instead.
-MACHINE_ROLES = (Role.SERVICE, Role.TENANT, Role.MONITORING, Role.AI_READONLY)
+MACHINE_ROLES = (Role.INGEST, Role.TENANT, Role.MONITORING, Role.AI_READONLY)
+# Roles a token may carry at all. The service role sees and changes every row, decisions included: it runs
+# scheduled jobs and commands inside the console's own processes and is never handed to a client, so a token
+# that names it (forged with a leaked key, or issued before the role split) acts as nobody.
+TOKEN_ROLES = frozenset(Role) - {Role.SERVICE}
 MAX_TTL_SECONDS = 365 * 24 * 3600
 
 
@@ -34,8 +38,13 @@ def machine_token_issue(
     ttl_seconds: int = 3600,
 ) -> str:
     """A signed access token for a machine client. Raises ValueError on a request that makes no sense."""
+    allowed = ", ".join(r.short for r in MACHINE_ROLES)
+    if role is Role.SERVICE:
+        raise ValueError(
+            f"role 'service' is for scheduled jobs and commands and gets no API token; the agent platform uses "
+            f"'ingest' (a machine token takes one of {allowed})"
+        )
     if role not in MACHINE_ROLES:
-        allowed = ", ".join(r.short for r in MACHINE_ROLES)
         raise ValueError(f"role {role.short!r} is for console users; a machine token takes one of {allowed}")
     if not 0 < ttl_seconds <= MAX_TTL_SECONDS:
         raise ValueError(f"ttl must be between 1 and {MAX_TTL_SECONDS} seconds, not {ttl_seconds}")
@@ -80,10 +89,12 @@ def _verified(raw: str) -> AccessToken | None:
 
 
 def context_from_token(token: AccessToken, *, request_id: str | None = None) -> DbContext | None:
-    """The context a verified token stands for; None when its role is not one we know."""
+    """The context a verified token stands for; None when its role is not one a token may carry."""
     try:
         role = Role.from_short(str(token.get("role", "")))
     except ValueError:
+        return None
+    if role not in TOKEN_ROLES:
         return None
     return DbContext(
         role=role,

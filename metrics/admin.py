@@ -140,7 +140,7 @@ class ObservabilityLogAdmin(BigTableAdmin, ViewOnlyConsoleModelAdmin):
     search_fields = ("request_id__exact",)
     search_help_text = "An exact request id."
     ordering = ("-created_at",)
-    fields = ("level", "message", "request_id", "metadata_pretty", "created_at")
+    fields = ("level", "message", "project", "scope", "request_id", "client_request_id", "metadata_pretty", "created_at")
 
     @admin.display(description="message")
     def message_excerpt(self, obj):

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models.functions import Now
 
+from hotdash.tenant_keys import tenant_key_not_blank
+
 
 class AgentQuery(models.Model):
     """One agent query and its result: append-heavy, grows to tens of millions of rows."""
@@ -20,6 +22,7 @@ class AgentQuery(models.Model):
         ordering = ["-created_at"]
         verbose_name_plural = "agent queries"
         constraints = [
+            tenant_key_not_blank("agent_queries", "conversation_id"),
             models.CheckConstraint(
                 condition=models.Q(latency_ms__isnull=True) | models.Q(latency_ms__gte=0),
                 name="agent_queries_latency_nonnegative_check",
@@ -58,6 +61,7 @@ class Fact(models.Model):
     class Meta:
         db_table = "facts"
         ordering = ["-created_at"]
+        constraints = [tenant_key_not_blank("facts", "project")]
         indexes = [
             # "topic = X and key = Y" lookups (and topic alone, by prefix).
             models.Index(fields=["topic", "key"], name="facts_topic_key_idx"),
@@ -83,6 +87,7 @@ class DecisionSyncEventLog(models.Model):
     class Meta:
         db_table = "decision_sync_event_logs"
         ordering = ["-created_at"]
+        constraints = [tenant_key_not_blank("decision_sync_event_logs", "scope")]
         indexes = [
             models.Index(fields=["decision_id"], name="dsel_decision_idx"),
             # "scope = X order by created_at desc limit N": the public view's main query and the RLS column.
@@ -107,7 +112,14 @@ class ObservabilityLog(models.Model):
 
     level = models.TextField(choices=LogLevel.choices)
     message = models.TextField()
+    # The tenant a line belongs to, if any: a tenant reads the lines of its own project or scope, and a line
+    # with neither only the roles that read every tenant do.
+    project = models.TextField(null=True, blank=True)
+    scope = models.TextField(null=True, blank=True)
+    # The console's own id of the request (generated per request); no policy reads it.
     request_id = models.TextField(null=True, blank=True)
+    # The id the caller sent in X-Request-ID, kept to join up with its logs; it proves nothing.
+    client_request_id = models.TextField(null=True, blank=True)
     metadata = models.JSONField(default=dict, blank=True, db_default=models.Value({}, models.JSONField()))
     created_at = models.DateTimeField(db_default=Now())
 
@@ -116,6 +128,8 @@ class ObservabilityLog(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(level__in=LogLevel.values), name="observability_logs_level_check"),
+            tenant_key_not_blank("observability_logs", "project"),
+            tenant_key_not_blank("observability_logs", "scope"),
         ]
         indexes = [
             models.Index(fields=["-created_at"], name="obs_logs_created_idx"),
@@ -124,6 +138,15 @@ class ObservabilityLog(models.Model):
             # Every line of one request.
             models.Index(
                 fields=["request_id"], condition=models.Q(request_id__isnull=False), name="obs_logs_request_idx"
+            ),
+            # A tenant's own lines, newest first: the RLS columns.
+            models.Index(
+                fields=["project", "-created_at"],
+                condition=models.Q(project__isnull=False),
+                name="obs_logs_project_created_idx",
+            ),
+            models.Index(
+                fields=["scope", "-created_at"], condition=models.Q(scope__isnull=False), name="obs_logs_scope_created_idx"
             ),
         ]
 
@@ -152,6 +175,7 @@ class AgentRun(models.Model):
         db_table = "agent_run"
         ordering = ["-started_at"]
         constraints = [
+            tenant_key_not_blank("agent_run", "conversation_id"),
             models.CheckConstraint(
                 condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=models.F("started_at")),
                 name="agent_run_ended_after_started_check",

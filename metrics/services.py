@@ -16,13 +16,29 @@ JUDGEMENT_FIELDS = ["approved", "human_edited"]
 
 
 def observability_log_create(
-    *, level: str, message: str, request_id: str | None = None, metadata: dict | None = None
+    *,
+    level: str,
+    message: str,
+    project: str | None = None,
+    scope: str | None = None,
+    request_id: str | None = None,
+    client_request_id: str | None = None,
+    metadata: dict | None = None,
 ) -> ObservabilityLog:
-    """Append one log line. Levels outside LogLevel are refused here and by the table's CHECK."""
+    """Append one log line, of a tenant (project and/or scope) or of nobody's (seen only by all-tenant roles).
+
+    Levels outside LogLevel are refused here and by the table's CHECK; a blank project or scope by its CHECKs.
+    """
     if level not in LogLevel.values:
         raise ValueError(f"level must be one of {', '.join(LogLevel.values)}, not {level!r}")
     return ObservabilityLog.objects.create(
-        level=level, message=message, request_id=request_id, metadata=metadata or {}
+        level=level,
+        message=message,
+        project=project,
+        scope=scope,
+        request_id=request_id,
+        client_request_id=client_request_id,
+        metadata=metadata or {},
     )
 
 

@@ -19,8 +19,10 @@ from approvals.selectors import approval_list
 from approvals.services import ApprovalAlreadyDecided, ApprovalNotFound, approval_create, approval_decide
 from hotdash.db_context import Role, acting_as
 
-READERS = {Role.SERVICE, Role.OPERATOR, Role.SUPERVISOR, Role.TENANT}
-DECIDERS = {Role.SERVICE, Role.OPERATOR, Role.SUPERVISOR}
+READERS = {Role.INGEST, Role.OPERATOR, Role.SUPERVISOR, Role.TENANT}
+# Only a person decides: the agent platform's token (ingest) queues and reads, so an agent talked into
+# approving its own request cannot (the database refuses it too: ingest holds no UPDATE).
+DECIDERS = {Role.OPERATOR, Role.SUPERVISOR}
 # One output serializer for every answer of the decide endpoint: its fields are built once, not per request
 # (to_representation only reads them, so sharing it across threads is safe).
 APPROVAL = ApprovalSerializer()
@@ -33,7 +35,7 @@ class ApprovalListCreateView(generics.ListCreateAPIView):
     queryset = approval_list().defer("serialized")
     serializer_class = ApprovalSerializer
     filterset_class = ApprovalFilter
-    allowed_roles = {"GET": READERS, "POST": {Role.SERVICE}}
+    allowed_roles = {"GET": READERS, "POST": {Role.INGEST}}
 
     def get_serializer_class(self):
         return ApprovalCreateSerializer if self.request.method == "POST" else ApprovalSerializer
@@ -96,6 +98,7 @@ class ApprovalDecideView(APIView):
             reason=incoming.validated_data.get("reason"),
             via=DecisionChannel.API,
             request_id=request.request_id,
+            client_request_id=request.client_request_id,
         )
         return Response(APPROVAL.to_representation(approval))
 

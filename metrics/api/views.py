@@ -15,9 +15,9 @@ class FactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     filterset_class = FactFilter
     ordering_fields = ["created_at"]
     allowed_roles = {
-        "list": {Role.SERVICE, Role.TENANT, Role.AI_READONLY},
-        "retrieve": {Role.SERVICE, Role.TENANT, Role.AI_READONLY},
-        "create": {Role.SERVICE, Role.TENANT},
+        "list": {Role.INGEST, Role.TENANT, Role.AI_READONLY},
+        "retrieve": {Role.INGEST, Role.TENANT, Role.AI_READONLY},
+        "create": {Role.INGEST, Role.TENANT},
     }
 
     def perform_create(self, serializer):

@@ -6,8 +6,8 @@ from tests.api_client import Api, issue_token
 
 @pytest.fixture
 def platform(live_server) -> Api:
-    """The agent platform: a service token."""
-    return Api(live_server.url, issue_token("--role", "service", "--client", "agent-platform"))
+    """The agent platform: an ingest token."""
+    return Api(live_server.url, issue_token("--role", "ingest", "--client", "agent-platform"))
 
 
 @pytest.fixture

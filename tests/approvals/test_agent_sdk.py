@@ -29,7 +29,7 @@ def offline_agents():
 
 @pytest.fixture
 def console(live_server):
-    return live_server.url, issue_token("--role", "service", "--client", "refund-agent")
+    return live_server.url, issue_token("--role", "ingest", "--client", "refund-agent")
 
 
 def decide_when_queued(operator: Api, decision: str, body: dict) -> threading.Thread:

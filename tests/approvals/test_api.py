@@ -6,6 +6,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from rest_framework_simplejwt.tokens import AccessToken
 
 from approvals.models import AgentApproval, ApprovalDecision
 from hotdash.db_context import Role, acting_as
@@ -90,6 +91,42 @@ def test_an_agent_reads_its_own_conversation_only_and_cannot_decide(platform, li
     assert agent.post(f"/approvals/{mine['id']}/approve/").status_code == 403
     assert agent.post("/approvals/", {"conversation_id": "conv-mine", "serialized": refund_state("call_3")}).status_code == 403
     assert stored() == [("conv-mine", "pending", None), ("conv-theirs", "pending", None)]
+
+
+def test_the_agent_platform_s_token_cannot_decide_and_the_approval_stays_pending(platform):
+    approval = platform.post("/approvals/", {"conversation_id": "c", "serialized": refund_state()}).json()
+
+    approve = platform.post(f"/approvals/{approval['id']}/approve/", {"reason": "the customer deserves it"})
+    reject = platform.post(f"/approvals/{approval['id']}/reject/", {"reason": "never mind"})
+
+    assert (approve.status_code, reject.status_code) == (403, 403)
+    assert platform.get(f"/approvals/{approval['id']}/").json()["status"] == "pending"
+    assert stored() == [("c", "pending", None)]
+    assert audit_rows() == []
+
+
+def test_a_token_that_claims_the_service_role_acts_as_nobody(platform, live_server):
+    # A service token from before the role split, or one forged with the signing key, decides nothing.
+    approval = platform.post("/approvals/", {"conversation_id": "c", "serialized": refund_state()}).json()
+    token = AccessToken()
+    token["user_id"] = token["username"] = "service:agent-platform"
+    token["role"] = "service"
+    service = Api(live_server.url, str(token))
+
+    assert service.post(f"/approvals/{approval['id']}/approve/").status_code == 403
+    assert service.get("/approvals/").status_code == 403
+    assert stored() == [("c", "pending", None)]
+
+
+def test_the_audit_row_keeps_our_request_id_and_the_caller_s_apart(platform, operator):
+    approval = platform.post("/approvals/", {"conversation_id": "c", "serialized": refund_state()}).json()
+
+    decided = operator.post(f"/approvals/{approval['id']}/approve/", {}, headers={"X-Request-ID": "upstream-7"})
+
+    with acting_as(Role.SERVICE):
+        audit = ApprovalDecision.objects.values_list("request_id", "client_request_id").get()
+    assert audit == (decided.headers["X-Request-ID"], "upstream-7")
+    assert decided.headers["X-Request-ID"] != "upstream-7"
 
 
 def test_an_operator_decides_once_then_gets_409_with_the_current_state(platform, operator):

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.django_db
 
 
 def queue(call_id: str, *, conversation: str = "conv-1", **kwargs) -> AgentApproval:
-    with acting_as(Role.SERVICE):
+    """Queued as the agent platform does it: as the ingest role."""
+    with acting_as(Role.INGEST):
         approval, _ = approval_create(conversation_id=conversation, serialized=refund_state(call_id), **kwargs)
     return approval
 
@@ -49,7 +50,7 @@ def test_a_paused_run_is_queued_with_its_interruptions_and_a_ttl():
         tool_call("notify_customers", {"template": "delay"}, "call_b", agent="ops-agent"),
     )
 
-    with acting_as(Role.SERVICE):
+    with acting_as(Role.INGEST):
         approval, created = approval_create(conversation_id="conv-9", serialized=json.dumps(state), ttl_seconds=600)
 
     assert created
@@ -95,7 +96,7 @@ def test_the_same_calls_for_another_conversation_are_a_conflict_and_store_nothin
     ],
 )
 def test_bad_input_stores_nothing(serialized, ttl, error):
-    with acting_as(Role.SERVICE):
+    with acting_as(Role.INGEST):
         with pytest.raises(error):
             approval_create(conversation_id="c", serialized=serialized, ttl_seconds=ttl)
         assert AgentApproval.objects.count() == 0
@@ -149,6 +150,36 @@ def test_the_database_refuses_to_rewrite_a_decision_even_for_the_service_role():
             AgentApproval.objects.filter(pk=approval.pk).update(status="rejected", reason="changed my mind")
 
     assert snapshot(approval.pk)[:2] == ("approved", "olga")
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("status", "approved"), ("approved_by", "refund-agent"), ("reason", "fine by me"), ("decided_at", timezone.now())],
+)
+def test_the_agent_platform_cannot_decide_even_through_the_database(column, value):
+    approval = queue("call_1")
+
+    with acting_as(Role.INGEST):
+        with pytest.raises(DatabaseError, match="permission denied for table agent_approvals"), transaction.atomic():
+            AgentApproval.objects.filter(pk=approval.pk).update(**{column: value})
+        with pytest.raises(DatabaseError, match="permission denied for table agent_approvals"), transaction.atomic():
+            approval_decide(approval_id=approval.pk, outcome="approved", decided_by="refund-agent")
+
+    assert snapshot(approval.pk) == ("pending", None, None, [])
+
+
+def test_the_agent_platform_cannot_queue_an_approval_that_is_already_decided():
+    with acting_as(Role.INGEST):
+        with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
+            AgentApproval.objects.create(
+                conversation_id="conv-1", serialized={}, status="approved", approved_by="refund-agent",
+                decided_at=timezone.now(),
+            )
+        with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
+            AgentApproval.objects.create(conversation_id="conv-1", serialized={}, reason="pre-approved")
+
+    with acting_as(Role.SERVICE):
+        assert AgentApproval.objects.count() == 0
 
 
 def test_operators_cannot_rewrite_the_audit_trail():

@@ -21,7 +21,11 @@ def test_issue_token_prints_the_bearer_token_and_nothing_else():
 def test_issue_token_refuses_bad_requests_with_one_readable_line():
     cases = {
         ("--role", "tenant"): "a tenant token needs at least one of project, scope or conversation",
-        ("--role", "service", "--ttl", "0"): "ttl must be between 1 and 31536000 seconds, not 0",
+        ("--role", "ingest", "--ttl", "0"): "ttl must be between 1 and 31536000 seconds, not 0",
+        ("--role", "service"): "role 'service' is for scheduled jobs and commands and gets no API token; the agent"
+        " platform uses 'ingest' (a machine token takes one of ingest, tenant, monitoring, ai_readonly)",
+        ("--role", "operator"): "role 'operator' is for console users; a machine token takes one of ingest, tenant,"
+        " monitoring, ai_readonly",
     }
     for args, message in cases.items():
         result = manage("issue_token", *args)

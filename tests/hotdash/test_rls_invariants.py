@@ -4,6 +4,8 @@ A table added later without row-level security, a runtime role that drifted into
 materialized view a tenant could read fails here, whatever the reason.
 """
 
+import re
+
 import pytest
 from django.db import ProgrammingError, connection, transaction
 
@@ -13,6 +15,10 @@ from hotdash.framework_grants import domain_tables, framework_tables
 pytestmark = pytest.mark.django_db
 
 DOMAIN_TABLES = set(domain_tables())
+# How PostgreSQL prints `(SELECT NULLIF(current_setting('app.x', true), ''))` back from a policy.
+SETTING_READ_ONCE_EMPTY_MATCHES_NOTHING = re.compile(
+    r"\( SELECT NULLIF\(current_setting\('app\.\w+'::text, true\), ''::text\) AS \"nullif\"\)"
+)
 # Roles that may read every tenant's agent queries, and so the aggregates computed from them.
 ALL_TENANT_READERS = {Role.SERVICE, Role.OPERATOR, Role.QA, Role.MONITORING, Role.SUPERVISOR}
 
@@ -76,16 +82,33 @@ def test_every_application_table_has_a_policy_for_the_service_role():
     assert application_tables() - {name for (name,) in rows} == set()
 
 
-def test_every_policy_reads_tenant_settings_once_per_statement():
-    # current_setting() must sit in a sub-select (an InitPlan), never be evaluated row by row.
+def test_every_policy_reads_tenant_settings_once_per_statement_and_an_empty_one_matches_nothing():
+    # current_setting() must sit in a sub-select (an InitPlan), never be evaluated row by row; and inside
+    # NULLIF(..., ''), since a claim missing from a token is set as '' and must not match a blank column.
     rows = fetchall(
         "SELECT policyname, coalesce(qual, '') || ' ' || coalesce(with_check, '') FROM pg_policies"
         " WHERE schemaname = 'public' AND (qual LIKE '%%current_setting%%' OR with_check LIKE '%%current_setting%%')"
     )
-    assert len(rows) >= 8
+    assert len(rows) >= 9
     for name, expression in rows:
-        bare = expression.replace("( SELECT current_setting(", "")
-        assert "current_setting(" not in bare, f"{name} calls current_setting() per row: {expression}"
+        bare = SETTING_READ_ONCE_EMPTY_MATCHES_NOTHING.sub("", expression)
+        assert "current_setting(" not in bare, f"{name} reads a setting per row or without NULLIF: {expression}"
+
+
+def test_the_agent_platform_role_changes_and_deletes_nothing_and_is_no_other_role():
+    # ingest decides nothing: no UPDATE (on any column), DELETE or TRUNCATE of any domain table.
+    for table in sorted(DOMAIN_TABLES):
+        held = fetchall(
+            "SELECT has_any_column_privilege('hotdash_ingest', %s, 'UPDATE'),"
+            " has_table_privilege('hotdash_ingest', %s, 'DELETE'), has_table_privilege('hotdash_ingest', %s, 'TRUNCATE')",
+            [table, table, table],
+        )
+        assert held == [(False, False, False)], f"hotdash_ingest may change {table}"
+    memberships = fetchall(
+        "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
+        " WHERE m.member = 'hotdash_ingest'::regrole"
+    )
+    assert memberships == []
 
 
 def test_every_view_runs_with_the_reader_s_privileges():
@@ -133,7 +156,8 @@ def test_fail_closed_a_tenant_without_tenant_settings_reads_no_row(table):
                 "INSERT INTO agent_queries (query, result, conversation_id, agent) VALUES ('q', '{}', 'c1', 'data');"
                 "INSERT INTO facts (project, topic, key, value) VALUES ('occ', 't', 'k', '1');"
                 "INSERT INTO decision_sync_event_logs (decision_id, scope, status) VALUES ('d', 'ops', 'ok');"
-                "INSERT INTO observability_logs (level, message, request_id) VALUES ('ERROR', 'boom', 'req-1')"
+                "INSERT INTO observability_logs (level, message, project, scope, request_id)"
+                " VALUES ('INFO', 'boom', 'occ', 'ops', 'req-1')"
             )
     # when a tenant reads with none of its settings given, then it sees nothing
     with acting_as(Role.TENANT):

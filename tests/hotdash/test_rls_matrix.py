@@ -43,8 +43,8 @@ TABLES = {
         "UPDATE decision_sync_event_logs SET status = status WHERE id = %(id)s",
     ),
     "observability_logs": Table(
-        "observability_logs", "request_id",
-        "INSERT INTO observability_logs (level, message, request_id) VALUES ('ERROR', 'x', %(t)s)",
+        "observability_logs", "project",
+        "INSERT INTO observability_logs (level, message, project) VALUES ('ERROR', 'x', %(t)s)",
         "UPDATE observability_logs SET message = message WHERE id = %(id)s",
     ),
     "agent_approvals": Table(
@@ -106,10 +106,18 @@ TABLES = {
 # (role, table): (SELECT, INSERT, UPDATE, DELETE), each as the outcomes for (own, other, none).
 NO_ACCESS = ("DDD", "DDD", "DDD", "DDD")
 READ_ALL = ("YYY", "DDD", "DDD", "DDD")
+READ_AND_APPEND = ("YYY", "YYY", "DDD", "DDD")
 EVERYTHING = ("YYY", "YYY", "YYY", "YYY")
 MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
-    # The service role: the platform and the scheduled jobs see and change everything.
+    # The service role: the scheduled jobs and commands see and change everything.
     **{(Role.SERVICE, table): EVERYTHING for table in TABLES},
+    # The agent platform: writes what its agents produce for every tenant and reads it back; changes nothing,
+    # so it decides no approval (the UPDATE of an approval above sets a decision column) and judges nothing.
+    **{
+        (Role.INGEST, t): READ_AND_APPEND
+        for t in ("agent_approvals", "agent_feedback", "agent_queries", "facts", "decision_sync_event_logs",
+                  "observability_logs", "agent_run", "agent_qc")
+    },
     # Operators: the whole approval queue and query log; they change decision / judgement columns only,
     # write the audit row of their decisions (never change it) and keep leases on what they have open.
     (Role.OPERATOR, "approval_decisions"): ("YYY", "YYY", "DDD", "DDD"),
@@ -132,6 +140,7 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     # A tenant: its own rows only; it writes facts and telemetry into its own project / scope only.
     (Role.TENANT, "facts"): ("YNN", "YRR", "DDD", "DDD"),
     (Role.TENANT, "decision_sync_event_logs"): ("YNN", "YRR", "DDD", "DDD"),
+    # Log lines: those of its own project (not by request id, not every tenant's INFO and WARN).
     (Role.TENANT, "observability_logs"): ("YNN", "DDD", "DDD", "DDD"),
     **{
         (Role.TENANT, t): ("YNN", "DDD", "DDD", "DDD")

@@ -56,12 +56,13 @@ def test_a_tenant_query_evaluates_its_setting_once_and_scans_the_policy_index(
     with acting_as(Role.TENANT, **{setting: "p-42"}):
         plan = explain(query)
 
-    # then the setting is read once, in an InitPlan, and the policy column is an index condition on its result
+    # then the setting is read once, in an InitPlan (an empty one reads NULL), and the policy column is an index
+    # condition on its result
     nodes = list(plan_nodes(plan))
     init_plans = [n for n in nodes if n.get("Parent Relationship") == "InitPlan"]
     assert len(init_plans) == 1
     assert init_plans[0]["Subplan Name"].startswith("InitPlan 1")
-    assert init_plans[0]["Output"] == [f"current_setting('app.{guc}'::text, true)"]
+    assert init_plans[0]["Output"] == [f"NULLIF(current_setting('app.{guc}'::text, true), ''::text)"]
     index_scans = [n for n in nodes if n.get("Index Name") == index]
     assert len(index_scans) == 1, json.dumps(plan, indent=1)
     # The InitPlan's result is "$0" up to PostgreSQL 16 and "(InitPlan 1).col1" from 17 on.

@@ -77,10 +77,10 @@ def test_a_tenant_writes_into_its_own_project_and_is_refused_another(api):
 
 
 def test_bad_input_is_a_400_naming_the_field_and_stores_nothing(api):
-    service = issue_token("--role", "service", "--client", "platform")
+    platform = issue_token("--role", "ingest", "--client", "platform")
 
-    no_project = requests.post(f"{api}/facts/", json={"topic": "t", "key": "k", "value": 1}, headers=bearer(service), timeout=10)
-    no_topic = requests.post(f"{api}/facts/", json={"project": "occ", "key": "k", "value": 1}, headers=bearer(service), timeout=10)
+    no_project = requests.post(f"{api}/facts/", json={"topic": "t", "key": "k", "value": 1}, headers=bearer(platform), timeout=10)
+    no_topic = requests.post(f"{api}/facts/", json={"project": "occ", "key": "k", "value": 1}, headers=bearer(platform), timeout=10)
 
     assert no_project.status_code == 400
     assert list(no_project.json()) == ["project"]

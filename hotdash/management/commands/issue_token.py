@@ -8,7 +8,12 @@ class Command(BaseCommand):
     help = "Print a bearer token for a machine client (the agent platform, a tenant, monitoring) and nothing else."
 
     def add_arguments(self, parser):
-        parser.add_argument("--role", required=True, choices=[role.short for role in MACHINE_ROLES])
+        # Every role is a choice so that one a machine may not hold (service, a console role) is refused with
+        # the reason, not only "invalid choice".
+        parser.add_argument(
+            "--role", required=True, choices=[role.short for role in Role],
+            help=f"one of {', '.join(role.short for role in MACHINE_ROLES)}",
+        )
         parser.add_argument("--project", help="tenant: the project whose facts it may read and write")
         parser.add_argument("--scope", help="tenant: the decision-sync scope it may read and write")
         parser.add_argument("--conversation", help="tenant: the conversation whose approvals and drafts it may read")

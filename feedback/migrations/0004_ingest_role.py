@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from django.db import migrations
+
+SQL = Path(__file__).resolve().parent.parent / "sql"
+
+
+class Migration(migrations.Migration):
+    dependencies = [("feedback", "0003_row_level_security"), ("hotdash", "0005_ingest_role")]
+
+    operations = [
+        migrations.RunSQL(
+            sql=(SQL / "0004_ingest_role.sql").read_text(),
+            reverse_sql=(SQL / "0004_ingest_role.reverse.sql").read_text(),
+        ),
+    ]
