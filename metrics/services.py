@@ -84,7 +84,7 @@ def dbhealth_report_store(report: dict) -> tuple[DbHealthReport, list[dict]]:
     Each new critical finding writes an ERROR line to observability_logs and, once the transaction commits,
     is published on `performance_alert_stream`. The same finding the next day alerts nobody again.
     """
-    previous = DbHealthReport.objects.order_by("-generated_at").only("report").first()
+    previous = DbHealthReport.objects.order_by("-generated_at", "-id").only("report").first()
     known = _critical_keys(previous.report) if previous else {}
     summary = report["summary"]
     stored = DbHealthReport.objects.create(

@@ -17,7 +17,7 @@ UNUSED_SIZE_FLOOR = 1024 * 1024
 
 def _indexes(tables: list[str]) -> list[dict]:
     found = rows(
-        "SELECT c.relname AS table_name, i.relname AS index_name, x.indisunique, x.indisprimary, x.indisvalid,"
+        "SELECT c.relname AS table_name, i.relname AS index_name, i.oid::bigint AS oid, x.indisunique, x.indisprimary, x.indisvalid,"
         " x.indkey::text AS indkey, x.indclass::text AS indclass, x.indcollation::text AS indcollation,"
         " x.indoption::text AS indoption, coalesce(pg_get_expr(x.indexprs, x.indrelid), '') AS exprs,"
         " coalesce(pg_get_expr(x.indpred, x.indrelid), '') AS pred, am.amname,"
@@ -68,8 +68,8 @@ def _duplicates_and_prefixes(result: Section, indexes: list[dict]) -> None:
                index["exprs"], index["pred"], index["amname"])
         same[key].append(index)
     for group in same.values():
-        # Keep the one that enforces something; report the others.
-        group.sort(key=lambda i: (not (i["indisunique"] or i["backs_constraint"]), i["index_name"]))
+        # Keep the one that enforces something, else the oldest; report the others.
+        group.sort(key=lambda i: (not (i["indisunique"] or i["backs_constraint"]), i["oid"]))
         for extra in group[1:]:
             result.add(
                 "duplicate", Level.WARNING, extra["index_name"],
