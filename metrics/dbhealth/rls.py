@@ -7,9 +7,14 @@ gap there is critical.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 
-from hotdash.db_context import RUNTIME_ROLE, Role
+from django.db import DatabaseError, connection, transaction
+from psycopg import errors as pg_errors
+from psycopg import sql
+
+from hotdash.db_context import RUNTIME_ROLE, Role, acting_as
 from metrics.dbhealth.catalog import application_tables, rows
 from metrics.dbhealth.report import Level, Section
 
@@ -175,9 +180,54 @@ def _views_and_functions(result: Section) -> None:
         )
 
 
+# Rows every tenant may read by design, whatever its context (the production report's section 10).
+SHARED_WITH_TENANTS = {"observability_logs": "INFO and WARN lines are shared with every tenant by design"}
+
+
+def _reads_a_row(table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(table)))
+        return cursor.fetchone()[0]
+
+
+def _probes(result: Section) -> None:
+    """What the runtime role really reads: with no role at all, and as a tenant whose context matches no row."""
+    nobody = f"dbhealth-probe-{uuid.uuid4().hex}"
+    for table in application_tables():
+        try:
+            with transaction.atomic():
+                # Back to the bare runtime role for this savepoint only (its rollback restores the role).
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('role', 'none', true)")
+                _reads_a_row(table)
+                transaction.set_rollback(True)
+            result.add(
+                "fail closed", Level.CRITICAL, table, f"{RUNTIME_ROLE} reads it without choosing a role",
+                f"REVOKE ALL ON {table} FROM PUBLIC, {RUNTIME_ROLE};",
+            )
+        except DatabaseError as error:
+            if not isinstance(error.__cause__, pg_errors.InsufficientPrivilege):
+                raise
+        with acting_as(Role.TENANT, project=nobody, scope=nobody, conversation_id=nobody, request_id=nobody):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT has_table_privilege(%s, 'SELECT')", [table])
+                readable = cursor.fetchone()[0]
+            leaks = readable and _reads_a_row(table)
+        if leaks and table not in SHARED_WITH_TENANTS:
+            result.add(
+                "tenant isolation", Level.CRITICAL, table,
+                f"as {RUNTIME_ROLE} acting for a tenant that owns no row, it reads rows of other tenants",
+                "narrow the hotdash_tenant policies to the tenant's own column = (SELECT current_setting(...))",
+            )
+        else:
+            how = SHARED_WITH_TENANTS[table] if leaks else "reads no other tenant's row" if readable else "refused"
+            result.add("tenant isolation", Level.OK, table, f"no role: permission denied; a tenant with no rows: {how}")
+
+
 def section() -> Section:
     result = Section(NAME, TITLE)
     _runtime_role(result)
     _tables(result)
+    _probes(result)
     _views_and_functions(result)
     return result

@@ -67,7 +67,9 @@ def test_a_table_created_without_row_level_security_makes_the_report_critical(ow
 
     report = report_build(["rls"])
 
-    problems = {(f.check, f.level) for f in findings(report, "rls") if f.object == "dbhealth_probe_open"}
+    problems = {
+        (f.check, f.level) for f in findings(report, "rls") if f.object == "dbhealth_probe_open" and f.level != Level.OK
+    }
     assert problems == {("rls enabled", Level.CRITICAL), ("rls forced", Level.CRITICAL), ("policies", Level.CRITICAL)}
     assert exit_status(report.summary(), Level.CRITICAL) == 2
 
@@ -297,3 +299,39 @@ def test_every_section_is_reachable_by_name():
     assert list(SECTIONS) == [
         "migrations", "rls", "indexes", "tables", "query_audit", "schedules", "connections", "statements",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_policy_that_lets_a_tenant_read_other_tenants_rows_is_critical(owner_ddl):
+    # given a table whose tenant policy forgot the tenant column, and one row of some tenant
+    owner_ddl(
+        "CREATE TABLE dbhealth_probe_leak (id bigint PRIMARY KEY, project text);"
+        " ALTER TABLE dbhealth_probe_leak ENABLE ROW LEVEL SECURITY;"
+        " ALTER TABLE dbhealth_probe_leak FORCE ROW LEVEL SECURITY;"
+        " GRANT SELECT ON dbhealth_probe_leak TO hotdash_tenant, hotdash_service;"
+        " CREATE POLICY dbhealth_probe_leak_service ON dbhealth_probe_leak FOR ALL TO hotdash_service USING (true);"
+        " CREATE POLICY dbhealth_probe_leak_tenant ON dbhealth_probe_leak FOR SELECT TO hotdash_tenant USING (true);"
+        " INSERT INTO dbhealth_probe_leak VALUES (1, 'occ')",
+        "DROP TABLE dbhealth_probe_leak",
+    )
+
+    report = report_build(["rls"])
+
+    isolation = {f.object: f.level for f in findings(report, "rls", "tenant isolation")}
+    assert isolation["dbhealth_probe_leak"] == Level.CRITICAL
+    assert isolation["facts"] == Level.OK
+    assert [f.object for f in findings(report, "rls", "fail closed")] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_table_the_runtime_role_reads_without_a_role_is_critical(owner_ddl):
+    owner_ddl(
+        "CREATE TABLE dbhealth_probe_granted (id bigint PRIMARY KEY); GRANT SELECT ON dbhealth_probe_granted TO PUBLIC",
+        "DROP TABLE dbhealth_probe_granted",
+    )
+
+    report = report_build(["rls"])
+
+    assert [f.object for f in findings(report, "rls", "fail closed")] == ["dbhealth_probe_granted"]
+    (runtime,) = [f for f in findings(report, "rls", "runtime role") if f.level == Level.CRITICAL]
+    assert "holds privileges on dbhealth_probe_granted" in runtime.detail
