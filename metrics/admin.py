@@ -27,7 +27,7 @@ from metrics.models import AgentQC, AgentQuery, AgentRun, DbHealthReport, Decisi
 from metrics.selectors import dbhealth_report_latest, dbhealth_report_trend
 from metrics.services import agent_query_judge
 
-# Retention keeps queries slower than this for 180 days instead of 60 (DESIGN.md §7).
+# Retention keeps queries slower than this for 180 days instead of 60.
 SLOW_QUERY_MS = 200
 
 
