@@ -6,6 +6,7 @@ import re
 
 from django.db import connection, migrations
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models.fields import NOT_PROVIDED
 
 from hotdash.framework_grants import DOMAIN_APPS
 from hotdash.sql_files import sql_files_check
@@ -23,11 +24,11 @@ _DANGEROUS_SQL = [
 ]
 
 
-def _dangers(operation) -> list[str]:
+def operation_dangers(operation) -> list[str]:
     """What an operation would do to a table in use (django-migration-linter's and squawk's checks)."""
     match operation:
         case migrations.AddField(field=field) if not field.null and not field.has_default() and (
-            getattr(field, "db_default", None) is None or field.db_default is field.NOT_PROVIDED
+            field.db_default is NOT_PROVIDED
         ):
             return [f"adds NOT NULL column {operation.name} without a default"]
         case migrations.RemoveField() | migrations.DeleteModel():
@@ -57,7 +58,7 @@ def section() -> Section:
             "run `python manage.py migrate` (it connects with DATABASE_OWNER_URL)",
         )
         for operation in migration.operations:
-            for danger in _dangers(operation):
+            for danger in operation_dangers(operation):
                 result.add(
                     "dangerous operation", Level.WARNING, f"{migration.app_label}.{migration.name}", danger,
                     "split it: add nullable / with a default, backfill, then constrain; build indexes CONCURRENTLY"

@@ -335,3 +335,23 @@ def test_a_table_the_runtime_role_reads_without_a_role_is_critical(owner_ddl):
     assert [f.object for f in findings(report, "rls", "fail closed")] == ["dbhealth_probe_granted"]
     (runtime,) = [f for f in findings(report, "rls", "runtime role") if f.level == Level.CRITICAL]
     assert "holds privileges on dbhealth_probe_granted" in runtime.detail
+
+
+def test_dangerous_operations_of_a_migration_are_named():
+    from django.db import migrations, models
+
+    from metrics.dbhealth.migrations import operation_dangers
+
+    assert operation_dangers(migrations.AddField("fact", "weight", models.IntegerField())) == [
+        "adds NOT NULL column weight without a default",
+    ]
+    assert operation_dangers(migrations.AddField("fact", "weight", models.IntegerField(db_default=0))) == []
+    assert operation_dangers(migrations.AddField("fact", "weight", models.IntegerField(null=True))) == []
+    assert operation_dangers(migrations.RemoveField("fact", "key")) == ["drops key: running code still reads it"]
+    assert operation_dangers(migrations.RenameField("fact", "key", "name")) == [
+        "renames: running code still uses the old name",
+    ]
+    assert operation_dangers(migrations.RunSQL("CREATE INDEX facts_x ON facts (key)")) == [
+        "creates an index without CONCURRENTLY",
+    ]
+    assert operation_dangers(migrations.RunSQL("CREATE INDEX CONCURRENTLY facts_x ON facts (key)")) == []
