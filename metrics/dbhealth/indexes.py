@@ -38,7 +38,7 @@ def _indexes(tables: list[str]) -> list[dict]:
 def _statistics_since() -> str:
     (row,) = rows("SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()")
     since = row["stats_reset"]
-    return f"statistics since {since:%Y-%m-%d %H:%M} UTC" if since else "statistics never reset"
+    return f"statistics since {since:%Y-%m-%d %H:%M} UTC" if since else "statistics since the database was created"
 
 
 def _inventory_and_unused(result: Section, indexes: list[dict]) -> None:
