@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench venv stop clean chromium manage demo-reset
+.PHONY: demo test lint bench dbhealth venv stop clean chromium manage demo-reset
 
 demo: venv
 	$(PY) -m tools.devstack demo
@@ -19,6 +19,10 @@ lint: venv
 # make bench BENCH="rls_overhead --rows 1000000"; results and commands are kept in docs/benchmarks.md.
 bench: venv
 	$(PY) -m tools.devstack bench $(BENCH)
+
+# make dbhealth DBHEALTH="--fail-on critical": the health report of a freshly migrated database (CI runs it).
+dbhealth: venv
+	$(PY) -m tools.devstack dbhealth $(DBHEALTH)
 
 stop: venv
 	$(PY) -m tools.devstack stop

@@ -54,6 +54,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "metrics.observabilitylog": ("view",),
         "metrics.agentrun": ("view",),
         "metrics.agentqc": ("view",),
+        "metrics.dbhealthreport": ("view",),
         "django_celery_beat.periodictask": ("view",),
     },
 }

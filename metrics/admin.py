@@ -9,6 +9,8 @@ as ranges on the created_at index instead.
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 
 from hotdash.admin import (
     ConsoleModelAdmin,
@@ -18,7 +20,11 @@ from hotdash.admin import (
     table_privileges,
     truncated,
 )
-from metrics.models import AgentQC, AgentQuery, AgentRun, DecisionSyncEventLog, Fact, ObservabilityLog
+from hotdash.db_context import Role
+from metrics.dbhealth.report import Level
+from metrics.dbhealth.sections import TITLES
+from metrics.models import AgentQC, AgentQuery, AgentRun, DbHealthReport, DecisionSyncEventLog, Fact, ObservabilityLog
+from metrics.selectors import dbhealth_report_latest, dbhealth_report_trend
 from metrics.services import agent_query_judge
 
 # Retention keeps queries slower than this for 180 days instead of 60 (docs/architecture.md §7).
@@ -215,3 +221,54 @@ class AgentQCAdmin(ViewOnlyConsoleModelAdmin):
     @admin.display(description="agent", ordering="run__agent_name")
     def run_agent(self, obj):
         return obj.run.agent_name
+
+
+# Who reads the database health report: monitoring, and superusers (who act as the supervisor role).
+DBHEALTH_READERS = {Role.MONITORING, Role.SUPERVISOR}
+_LEVEL_ORDER = {Level.CRITICAL: 0, Level.WARNING: 1, Level.OK: 2}
+
+
+@admin.register(DbHealthReport)
+class DbHealthReportAdmin(ViewOnlyConsoleModelAdmin):
+    """The database health report: the latest one with the trend of the last ones, or one chosen report."""
+
+    def _reader(self, request) -> bool:
+        context = getattr(request, "db_context", None)
+        return request.user.is_staff and context is not None and context.role in DBHEALTH_READERS
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._reader(request) and super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request) -> bool:
+        return self._reader(request) and super().has_module_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._report_page(request, dbhealth_report_latest(), "Database health: the latest report")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, object_id)
+        if report is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return self._report_page(request, report, f"Database health report of {report.generated_at:%Y-%m-%d %H:%M} UTC")
+
+    def _report_page(self, request, report: DbHealthReport | None, title: str):
+        sections = []
+        if report is not None:
+            for section in report.report["sections"]:
+                findings = sorted(section["findings"], key=lambda f: _LEVEL_ORDER[Level(f["level"])])
+                counts = {level.value: sum(f["level"] == level for f in findings) for level in Level}
+                sections.append({"title": TITLES.get(section["name"], section["name"]), "counts": counts,
+                                 "findings": findings})
+        trend = dbhealth_report_trend()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "report": report,
+            "sections": sections,
+            "trend": trend,
+            "trend_max": max([r.ok + r.warning + r.critical for r in trend] or [1]),
+        }
+        return TemplateResponse(request, "admin/metrics/dbhealth_report.html", context)

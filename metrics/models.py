@@ -211,3 +211,28 @@ class AgentQC(models.Model):
 
     def __str__(self) -> str:
         return f"{self.check_name} {'passed' if self.passed else 'failed'}"
+
+
+class DbHealthReport(models.Model):
+    """One stored database health report (the daily beat job's), with its counts for the trend."""
+
+    generated_at = models.DateTimeField()
+    database = models.TextField()
+    ok = models.IntegerField()
+    warning = models.IntegerField()
+    critical = models.IntegerField()
+    # The report's JSON form as documented in docs/dbhealth.md.
+    report = models.JSONField()
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "dbhealth_reports"
+        ordering = ["-generated_at"]
+        verbose_name = "database health report"
+        indexes = [
+            # The latest report and the trend read the newest rows first.
+            models.Index(fields=["-generated_at"], name="dbhealth_reports_generated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.database} {self.generated_at:%Y-%m-%d %H:%M}: {self.critical} critical, {self.warning} warning"

@@ -9,7 +9,9 @@ from django.db import connection, transaction
 
 from hotdash.db_context import Role, current_context
 from hotdash.errors import Forbidden, Invalid
-from metrics.models import AgentQuery, Fact, LogLevel, ObservabilityLog
+from metrics.dbhealth.report import Level
+from metrics.models import AgentQuery, DbHealthReport, Fact, LogLevel, ObservabilityLog
+from metrics.realtime import performance_alert_publish
 
 # The columns a judgement writes: exactly the operator's UPDATE grant (updated_at is kept by a trigger).
 JUDGEMENT_FIELDS = ["approved", "human_edited"]
@@ -95,3 +97,40 @@ def agent_query_judge(*, query: AgentQuery, approved: bool | None, human_edited:
     # The trigger moved updated_at; callers (the API) return this object.
     query.refresh_from_db(fields=["updated_at"])
     return query
+
+
+def _critical_keys(report: dict) -> dict[tuple[str, str, str], dict]:
+    return {
+        (section["name"], finding["check"], finding["object"]): {"section": section["name"], **finding}
+        for section in report["sections"]
+        for finding in section["findings"]
+        if finding["level"] == Level.CRITICAL
+    }
+
+
+@transaction.atomic
+def dbhealth_report_store(report: dict) -> tuple[DbHealthReport, list[dict]]:
+    """Keep a report (its JSON form); returns it and its critical findings the previous report did not have.
+
+    Each new critical finding writes an ERROR line to observability_logs and, once the transaction commits,
+    is published on `performance_alert_stream`. The same finding the next day alerts nobody again.
+    """
+    previous = DbHealthReport.objects.order_by("-generated_at", "-id").only("report").first()
+    known = _critical_keys(previous.report) if previous else {}
+    summary = report["summary"]
+    stored = DbHealthReport.objects.create(
+        generated_at=report["generated_at"], database=report["database"], ok=summary["ok"],
+        warning=summary["warning"], critical=summary["critical"], report=report,
+    )
+    new = [finding for key, finding in _critical_keys(report).items() if key not in known]
+    for finding in new:
+        observability_log_create(
+            level=LogLevel.ERROR,
+            message=f"dbhealth: new critical finding in {finding['section']}: {finding['check']} {finding['object']}"
+            f" - {finding['detail']}",
+            metadata={"dbhealth_report_id": stored.pk, "database": report["database"], **finding},
+        )
+    if new:
+        alert = {"source": "dbhealth", "report_id": stored.pk, "database": report["database"], "findings": new}
+        transaction.on_commit(lambda: performance_alert_publish(alert), robust=True)
+    return stored, new

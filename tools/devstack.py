@@ -3,6 +3,7 @@
     python -m tools.devstack demo          # migrate, seed, then web + worker + beat in the foreground
     python -m tools.devstack test [ARGS]   # the whole pytest suite (ARGS go to pytest)
     python -m tools.devstack bench NAME    # benchmarks/NAME.py against a database of its own
+    python -m tools.devstack dbhealth ARGS # manage.py dbhealth ARGS on a freshly migrated database (CI)
     python -m tools.devstack stop          # stop the embedded servers of HOTDASH_DATA_DIR
     python -m tools.devstack manage ARGS   # manage.py ARGS with the running demo's environment (demo.env)
 
@@ -540,6 +541,40 @@ def run_bench(args: argparse.Namespace) -> int:
         servers.stop_embedded()
 
 
+def drop_database(database_url: str) -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(database_url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(parts.path.lstrip("/"))))
+
+
+def run_dbhealth(args: argparse.Namespace) -> int:
+    """`manage.py dbhealth ARGS` against a database just migrated: CI's gate that a fresh schema is healthy.
+
+    On a server we choose, the database is a new one (the test database's name + `_dbhealth`), dropped
+    afterwards; with DATABASE_URL / DATABASE_OWNER_URL set, that database is migrated and checked as it is.
+    """
+    given = bool(os.environ.get("DATABASE_URL"))
+    servers = choose_servers(use_local=True, database=test_database_name() + "_dbhealth", redis_db=TEST_REDIS_DB)
+    try:
+        if not given:
+            drop_database(servers.owner_database_url)
+        ensure_database(servers.owner_database_url)
+        env = django_env(servers, DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_DEBUG="0")
+        manage(env, "migrate", "--no-input", "--verbosity", "0")
+        say(f"dbhealth {' '.join(args.dbhealth_args)} against {servers.database_url}")
+        command = [PYTHON, str(BASE_DIR / "manage.py"), "dbhealth", *args.dbhealth_args]
+        return subprocess.run(command, env=env, cwd=BASE_DIR).returncode
+    finally:
+        if not given:
+            drop_database(servers.owner_database_url)
+        servers.stop_embedded()
+
+
 def test_database_name() -> str:
     """One test database per checkout, so two clones (or CI beside a session) never drop each other's."""
     return "test_hotdash_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:10]
@@ -571,13 +606,16 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("name")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     bench.set_defaults(func=run_bench)
+    dbhealth = commands.add_parser("dbhealth", help="manage.py dbhealth ARGS on a freshly migrated database")
+    dbhealth.add_argument("dbhealth_args", nargs=argparse.REMAINDER)
+    dbhealth.set_defaults(func=run_dbhealth)
     commands.add_parser("stop", help="stop the embedded servers").set_defaults(func=run_stop)
     manage_ = commands.add_parser("manage", help="manage.py ARGS against the running demo")
     manage_.add_argument("manage_args", nargs=argparse.REMAINDER)
     manage_.set_defaults(func=run_manage)
     # Options meant for pytest (-q, -k EXPR, ...) are not ours: pass them through untouched.
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command not in ("test", "bench", "manage"):
+    if extra and args.command not in ("test", "bench", "manage", "dbhealth"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "test":
         args.pytest_args = [*extra, *args.pytest_args]
@@ -585,6 +623,8 @@ def main(argv: list[str] | None = None) -> int:
         args.bench_args = [*extra, *args.bench_args]
     if args.command == "manage":
         args.manage_args = [*extra, *args.manage_args]
+    if args.command == "dbhealth":
+        args.dbhealth_args = [*extra, *args.dbhealth_args]
     return args.func(args)
 
 

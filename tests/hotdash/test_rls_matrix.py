@@ -101,6 +101,13 @@ TABLES = {
         " SELECT id, 'olga', now() FROM agent_approvals WHERE call_id = 'leased-' || %(t)s",
         key="approval_id",
     ),
+    # Database health reports describe the whole database: no tenant column, the setting changes nothing.
+    "dbhealth_reports": Table(
+        "dbhealth_reports", "project",
+        "INSERT INTO dbhealth_reports (generated_at, database, ok, warning, critical, report)"
+        " VALUES (now(), %(t)s, 1, 0, 0, '{}')",
+        "UPDATE dbhealth_reports SET ok = ok WHERE id = %(id)s",
+    ),
 }
 
 # (role, table): (SELECT, INSERT, UPDATE, DELETE), each as the outcomes for (own, other, none).
@@ -118,6 +125,8 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
         for t in ("agent_approvals", "agent_feedback", "agent_queries", "facts", "decision_sync_event_logs",
                   "observability_logs", "agent_run", "agent_qc")
     },
+    # A stored health report is never changed; retention deletes old ones.
+    (Role.SERVICE, "dbhealth_reports"): ("YYY", "YYY", "DDD", "YYY"),
     # Operators: the whole approval queue and query log; they change decision / judgement columns only,
     # write the audit row of their decisions (never change it) and keep leases on what they have open.
     (Role.OPERATOR, "approval_decisions"): ("YYY", "YYY", "DDD", "DDD"),
@@ -130,10 +139,12 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     (Role.ANNOTATOR, "support_curated_replies"): ("YYY", "YYY", "DDD", "DDD"),
     # QA reads drafts, the gold set, queries, runs and checks.
     **{(Role.QA, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_queries", "agent_run", "agent_qc")},
-    # Monitoring reads queries, every project's facts, telemetry, logs, runs and checks.
+    # Monitoring reads queries, every project's facts, telemetry, logs, runs and checks, and the database health
+    # reports.
     **{
         (Role.MONITORING, t): READ_ALL
-        for t in ("agent_queries", "facts", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc")
+        for t in ("agent_queries", "facts", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc",
+                  "dbhealth_reports")
     },
     # The AI read-only role reads facts across projects, nothing else.
     (Role.AI_READONLY, "facts"): READ_ALL,
@@ -152,7 +163,10 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     (Role.SUPERVISOR, "agent_approvals"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "agent_queries"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "decision_sync_event_logs"): READ_ALL,
-    **{(Role.SUPERVISOR, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_run", "agent_qc")},
+    **{
+        (Role.SUPERVISOR, t): READ_ALL
+        for t in ("agent_feedback", "support_curated_replies", "agent_run", "agent_qc", "dbhealth_reports")
+    },
 }
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 CELLS = ("own", "other", "none")

@@ -3,6 +3,7 @@
 from playwright.sync_api import expect
 
 from hotdash.db_context import Role, acting_as
+from metrics.tasks import dbhealth_report_task
 from tests.browser import admin_login
 from tests.feedback.factories import AgentFeedbackFactory
 from tests.metrics.factories import AgentQCFactory, AgentQueryFactory, FactFactory, ObservabilityLogFactory
@@ -83,3 +84,25 @@ def test_an_operator_judges_a_query(page, live_server, console_users):
     assert (stored.approved, stored.human_edited, stored.query, stored.result) == (
         True, True, "refund order 12", {"refund": 20},
     )
+
+
+def test_monitoring_opens_the_database_health_report_and_an_operator_is_refused(page, live_server, console_users):
+    # given a report stored by the daily job (run for real: the runtime role, the service role to store it)
+    dbhealth_report_task()
+
+    # when monitoring opens it from the index
+    account = console_users["monitoring"]
+    admin_login(page, live_server, account.username, account.password)
+    page.get_by_role("link", name="Database health reports").first.click()
+
+    # then the latest report is there with its trend row and its sections
+    expect(page.locator("h1")).to_have_text("Database health: the latest report")
+    expect(page.locator("#dbhealth-trend tbody tr")).to_have_count(1)
+    expect(page.locator(".dbhealth-section h2").first).to_contain_text("1. Migrations")
+    expect(page.get_by_text("2. Row-level security")).to_be_visible()
+
+    # and an operator, staff too, is refused the page
+    page.context.clear_cookies()
+    operator = console_users["operator"]
+    admin_login(page, live_server, operator.username, operator.password)
+    assert page.goto("/admin/metrics/dbhealthreport/").status == 403
