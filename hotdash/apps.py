@@ -10,6 +10,8 @@ class HotdashConfig(AppConfig):
     verbose_name = "HotDash"
 
     def ready(self) -> None:
+        # Registers the bearer authentication with drf-spectacular (a subclass registers itself).
+        import hotdash.api.schema  # noqa: F401
         from hotdash.db_context import runtime_role_check
         from hotdash.framework_grants import framework_privileges_grant_on_migrate
         from hotdash.groups import groups_sync_on_migrate

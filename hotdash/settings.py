@@ -132,6 +132,7 @@ AXES_FAILURE_LIMIT = env.int("HOTDASH_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("HOTDASH_LOGIN_LOCKOUT_MINUTES", default=15))
 # The address is REMOTE_ADDR: behind a proxy every client shares the proxy's, and the lockout is by username.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "hotdash.lockout.lockout_response"
 
 ROOT_URLCONF = "hotdash.urls"
 WSGI_APPLICATION = "hotdash.wsgi.application"

@@ -119,6 +119,14 @@ def context_from_token(token: AccessToken, *, request_id: str | None = None) -> 
 class ConsoleTokenObtainPairSerializer(TokenObtainPairSerializer):
     """Token pair for a console user: the role of their groups, and their name for decided_by."""
 
+    def validate(self, attrs: dict) -> dict:
+        # django-axes marks a locked-out login on the request authenticate() is given, and its middleware reads
+        # Django's request: hand it that one, not DRF's wrapper, so a lockout answers 429 here as in the admin.
+        request = self.context.get("request")
+        if request is not None:
+            self.context["request"] = getattr(request, "_request", request)
+        return super().validate(attrs)
+
     @classmethod
     def get_token(cls, user) -> RefreshToken:
         token = super().get_token(user)
