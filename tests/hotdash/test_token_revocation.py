@@ -6,7 +6,9 @@ worked a moment before must be refused on its very next call.
 
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -150,3 +152,17 @@ def test_revoke_tokens_refuses_an_unknown_user_and_needs_a_subject():
         call_command("revoke_tokens", "--user", "nobody")
     with pytest.raises(CommandError, match="one of the arguments --user --client is required"):
         call_command("revoke_tokens")
+
+
+def test_one_refresh_token_refreshed_many_times_at_once_succeeds_once(api, operator):
+    first = login(api)["refresh"]
+    barrier = threading.Barrier(6)
+
+    def attempt(_):
+        barrier.wait()
+        return refresh(api, first).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = sorted(pool.map(attempt, range(6)))
+
+    assert codes == [200, 401, 401, 401, 401, 401]
