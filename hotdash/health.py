@@ -1,9 +1,13 @@
 """Liveness of what the console needs: the database, Redis and at least one Celery worker.
 
-Each check answers quickly (about a second at most) and reports why it failed, so /healthz can be
-polled by a load balancer and read by a person.
+Each check answers quickly (about a second at most). A load balancer polls /healthz, which answers for this
+web node alone (database and Redis: without them it cannot serve a page) and says nothing else to strangers.
+Staff read /healthz/details: every check with its latency, the workers that answered and why a check failed.
+Workers are not part of the public answer: when every worker is down, all web nodes are still fine, and taking
+them out of rotation would only add an outage.
 """
 
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -66,8 +70,35 @@ def _celery() -> dict:
     return {"workers": workers}
 
 
-def health_report() -> tuple[bool, dict]:
-    """(all ok, a JSON-ready report of every check)."""
-    checks = {"database": _timed(_database), "redis": _timed(_redis), "celery": _timed(_celery)}
-    healthy = all(result.ok for result in checks.values())
-    return healthy, {"status": "ok" if healthy else "unavailable", "checks": {k: asdict(v) for k, v in checks.items()}}
+WEB_CHECKS = {"database": _database, "redis": _redis}
+ALL_CHECKS = {**WEB_CHECKS, "celery": _celery}
+
+
+def web_healthy() -> bool:
+    """Whether this web node can serve: its database and Redis answer."""
+    return all(_timed(check).ok for check in WEB_CHECKS.values())
+
+
+_details_lock = threading.Lock()
+_details_cache: tuple[float, dict] | None = None
+
+
+def health_details() -> dict:
+    """Every check in full: "ok", "degraded" (no worker: the web still serves) or "unavailable".
+
+    Kept HOTDASH_HEALTH_DETAILS_CACHE_SECONDS per process, so a dashboard polled by many people does not ping
+    the workers once per viewer.
+    """
+    global _details_cache
+    max_age = settings.HOTDASH_HEALTH_DETAILS_CACHE_SECONDS
+    with _details_lock:
+        if _details_cache is not None and time.monotonic() - _details_cache[0] < max_age:
+            return _details_cache[1]
+        checks = {name: _timed(check) for name, check in ALL_CHECKS.items()}
+        if not all(checks[name].ok for name in WEB_CHECKS):
+            status = "unavailable"
+        else:
+            status = "ok" if checks["celery"].ok else "degraded"
+        report = {"status": status, "checked_at": time.time(), "checks": {k: asdict(v) for k, v in checks.items()}}
+        _details_cache = (time.monotonic(), report)
+        return report

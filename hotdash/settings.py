@@ -8,6 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from hotdash.development_key import development_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,6 +26,18 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 
 HOTDASH_DATA_DIR = Path(env("HOTDASH_DATA_DIR", default=str(BASE_DIR / ".hotdash"))).resolve()
 
+# API tokens are signed with a key of their own: rotating it logs every API client out without touching
+# sessions, and a leaked SECRET_KEY does not let anyone mint tokens. DEBUG alone may fall back to a key kept
+# under HOTDASH_DATA_DIR (generated once per checkout, mode 0600); production refuses to start without one.
+HOTDASH_JWT_SIGNING_KEY = env.str("HOTDASH_JWT_SIGNING_KEY", default="")
+if not HOTDASH_JWT_SIGNING_KEY and DEBUG:
+    HOTDASH_JWT_SIGNING_KEY = development_key(HOTDASH_DATA_DIR / "jwt_signing_key")
+if len(HOTDASH_JWT_SIGNING_KEY) < 32:
+    raise ImproperlyConfigured(
+        "Set HOTDASH_JWT_SIGNING_KEY to a random string of at least 32 characters (it signs the API's tokens; "
+        "for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -35,7 +51,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    # Refresh tokens rotate, and a used or revoked one is refused (README, "The API").
+    "rest_framework_simplejwt.token_blacklist",
+    # Failed logins to the admin and the token endpoint lock the username out from that address for a while.
+    "axes",
+    "csp",
     "hotdash.apps.HotdashConfig",
+    # After django.contrib.auth: it adds "revoke API tokens" to the users' admin page.
+    "hotdash.revocations",
     "approvals",
     "feedback",
     "metrics",
@@ -55,7 +78,61 @@ MIDDLEWARE = [
     "hotdash.middleware.DbContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out username before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Production hardening, on unless DJANGO_DEBUG is on; each can be turned off on its own (README, "Configuration").
+# Behind a proxy that ends TLS, set DJANGO_SECURE_PROXY_SSL_HEADER (e.g. "HTTP_X_FORWARDED_PROTO,https") so the
+# redirect and the secure cookies see the original scheme; only when the proxy always sets or strips that header.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+_proxy_ssl_header = env.list("DJANGO_SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured("DJANGO_SECURE_PROXY_SSL_HEADER takes a header and a value: HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+# Joining the browsers' preload list binds every subdomain for years: the owner of the domain decides, so the
+# deploy check's reminder (security.W021) stays quiet until they opt in.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# A console that approves refunds: a session lasts one working day, not Django's two weeks.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+
+# Content-Security-Policy (django-csp): scripts only from our own origin, so an injected <script> or onclick
+# never runs. Styles allow inline style attributes, which the admin's and Swagger UI's widgets set and which
+# cannot run code; images may be data: URLs (the admin's and Swagger UI's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# django-axes: after HOTDASH_LOGIN_FAILURE_LIMIT failed logins of one username from one address (admin or
+# /api/v1/auth/token/), that pair is locked out for HOTDASH_LOGIN_LOCKOUT_MINUTES. The attempts are kept in the
+# database (Access attempts in the admin); `manage.py axes_reset` lifts every lockout.
+AXES_FAILURE_LIMIT = env.int("HOTDASH_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("HOTDASH_LOGIN_LOCKOUT_MINUTES", default=15))
+# The address is REMOTE_ADDR: behind a proxy every client shares the proxy's, and the lockout is by username.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "hotdash.lockout.lockout_response"
 
 ROOT_URLCONF = "hotdash.urls"
 WSGI_APPLICATION = "hotdash.wsgi.application"
@@ -134,6 +211,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "hotdash.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "hotdash.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
+    # Counted in the default cache (Redis), so every web process shares the count.
+    "DEFAULT_THROTTLE_RATES": {"auth-token": env.str("HOTDASH_AUTH_TOKEN_RATE", default="10/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "HotDash Console API",
@@ -153,13 +232,22 @@ HOTDASH_APPROVAL_SLA_SECONDS = env.int("HOTDASH_APPROVAL_SLA_SECONDS", default=5
 HOTDASH_APPROVAL_LEASE_SECONDS = env.int("HOTDASH_APPROVAL_LEASE_SECONDS", default=120)
 HOTDASH_API_MAX_BODY_BYTES = env.int("HOTDASH_API_MAX_BODY_BYTES", default=1024 * 1024)
 HOTDASH_API_MAX_JSON_DEPTH = env.int("HOTDASH_API_MAX_JSON_DEPTH", default=64)
+HOTDASH_HEALTH_DETAILS_CACHE_SECONDS = env.int("HOTDASH_HEALTH_DETAILS_CACHE_SECONDS", default=5)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("HOTDASH_ACCESS_TOKEN_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(hours=env.int("HOTDASH_REFRESH_TOKEN_HOURS", default=12)),
-    "SIGNING_KEY": SECRET_KEY,
+    "SIGNING_KEY": HOTDASH_JWT_SIGNING_KEY,
     "TOKEN_OBTAIN_SERIALIZER": "hotdash.tokens.ConsoleTokenObtainPairSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "hotdash.tokens.ConsoleTokenRefreshSerializer",
+    # A refresh token works once: refreshing returns a new one and blacklists the one it was given.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
+# How long a process trusts what it read of a subject's revocation (hotdash/revocations): revoking writes the
+# cache at once, so this bounds only how long a lost cache write could go unseen.
+HOTDASH_REVOCATION_CACHE_SECONDS = 10
+
 
 # Celery: JSON only, time limits set once for every task.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
@@ -182,5 +270,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # Django's own loggers set their level; without this, 4xx warnings would ignore DJANGO_LOG_LEVEL.
-    "loggers": {"django": {"level": env("DJANGO_LOG_LEVEL", default="INFO")}},
+    "loggers": {
+        "django": {"level": env("DJANGO_LOG_LEVEL", default="INFO")},
+        # django-axes announces its version whenever Django starts; commands print their output and nothing else.
+        "axes.apps": {"level": "WARNING"},
+    },
 }

@@ -4,6 +4,9 @@ A token says who acts (`role`) and for which tenant (`project`, `scope`, `conver
 theirs from POST /api/v1/auth/token/ with the role of their groups; machine clients get one from
 `manage.py issue_token`. The middleware turns the claims into `acting_as(...)`; the claims are the only
 source of tenant identity for an API call, so a client cannot widen its own scope with a query parameter.
+
+A token's subject (its user_id claim) can be revoked (hotdash/revocations): every token of that subject issued
+until then is refused, checked on each use. A refresh reads the user again and refuses one whose role changed.
 """
 
 from __future__ import annotations
@@ -11,13 +14,17 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import lru_cache
 
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
-from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
 from rest_framework_simplejwt.utils import aware_utcnow
 
 from hotdash.db_context import DbContext, Role
 from hotdash.groups import role_for_user
+from hotdash.revocations.selectors import revoked_before
 
 # Roles a machine client may hold; console roles come from a user's groups instead.
 MACHINE_ROLES = (Role.INGEST, Role.TENANT, Role.MONITORING, Role.AI_READONLY)
@@ -26,6 +33,20 @@ MACHINE_ROLES = (Role.INGEST, Role.TENANT, Role.MONITORING, Role.AI_READONLY)
 # that names it (forged with a leaked key, or issued before the role split) acts as nobody.
 TOKEN_ROLES = frozenset(Role) - {Role.SERVICE}
 MAX_TTL_SECONDS = 365 * 24 * 3600
+
+
+def user_subject(user) -> str:
+    """The user_id claim of a console user's tokens (simplejwt writes the primary key as text)."""
+    return str(user.pk)
+
+
+def machine_subject(role: Role, client: str) -> str:
+    return f"{role.short}:{client}"
+
+
+def token_revoked(token: Token) -> bool:
+    """True when the token's subject was revoked at or after the second the token was issued."""
+    return int(token.get("iat", 0)) <= revoked_before(str(token.get("user_id", "")))
 
 
 def machine_token_issue(
@@ -55,8 +76,8 @@ def machine_token_issue(
         raise ValueError("client must name the machine that holds the token")
     token = AccessToken()
     token.set_exp(lifetime=timedelta(seconds=ttl_seconds))
-    token["user_id"] = f"{role.short}:{client}"
-    token["username"] = f"{role.short}:{client}"
+    token["user_id"] = machine_subject(role, client)
+    token["username"] = machine_subject(role, client)
     token["role"] = role.short
     for claim, value in tenant.items():
         if value:
@@ -65,10 +86,11 @@ def machine_token_issue(
 
 
 def access_token_read(raw: str) -> AccessToken | None:
-    """The verified token (signature, expiry, type); None when it is not a valid access token.
+    """The verified token (signature, expiry, type); None when it is not a valid access token or was revoked.
 
     A client sends the same token with every call until it expires: its verified form is kept per process
-    (keyed by the exact token text), and only the expiry is checked again on each use.
+    (keyed by the exact token text), and only the expiry and the revocation are checked again on each use, so
+    a revocation takes effect on the next call whatever this process verified before.
     """
     token = _verified(raw)
     if token is None:
@@ -77,7 +99,7 @@ def access_token_read(raw: str) -> AccessToken | None:
         token.check_exp(current_time=aware_utcnow())
     except TokenError:
         return None
-    return token
+    return None if token_revoked(token) else token
 
 
 @lru_cache(maxsize=4096)
@@ -108,6 +130,14 @@ def context_from_token(token: AccessToken, *, request_id: str | None = None) -> 
 class ConsoleTokenObtainPairSerializer(TokenObtainPairSerializer):
     """Token pair for a console user: the role of their groups, and their name for decided_by."""
 
+    def validate(self, attrs: dict) -> dict:
+        # django-axes marks a locked-out login on the request authenticate() is given, and its middleware reads
+        # Django's request: hand it that one, not DRF's wrapper, so a lockout answers 429 here as in the admin.
+        request = self.context.get("request")
+        if request is not None:
+            self.context["request"] = getattr(request, "_request", request)
+        return super().validate(attrs)
+
     @classmethod
     def get_token(cls, user) -> RefreshToken:
         token = super().get_token(user)
@@ -116,3 +146,28 @@ class ConsoleTokenObtainPairSerializer(TokenObtainPairSerializer):
             token["role"] = role.short
         token["username"] = user.get_username()
         return token
+
+
+class ConsoleTokenRefreshSerializer(TokenRefreshSerializer):
+    """Refresh for a console user, who may have been deactivated, moved to another group or revoked since.
+
+    The user is read again: a refresh token of an inactive or missing user, of a revoked subject, or carrying a
+    role the user no longer has is refused (log in again). The given refresh token is blacklisted and a new one
+    returned (settings: ROTATE_REFRESH_TOKENS); its row is locked first, so two refreshes racing with one token
+    cannot both succeed.
+    """
+
+    def validate(self, attrs: dict) -> dict:
+        refresh = self.token_class(attrs["refresh"])
+        if token_revoked(refresh):
+            raise InvalidToken("Token has been revoked")
+        user = get_user_model().objects.filter(pk=refresh.get("user_id")).first()
+        if user is None or not user.is_active:
+            raise AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account")
+        role = role_for_user(user)
+        if refresh.get("role") != (role.short if role is not None else None):
+            raise AuthenticationFailed("The user's role has changed: log in again.", "role_changed")
+        with transaction.atomic():
+            OutstandingToken.objects.select_for_update().filter(jti=refresh["jti"]).first()
+            # Verifies again under the lock: a token another request has just rotated is now blacklisted.
+            return super().validate(attrs)

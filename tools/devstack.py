@@ -391,9 +391,9 @@ def ensure_database(database_url: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def secret_key(root: Path) -> str:
-    """A per-installation key kept in the data directory, so demo sessions survive a restart."""
-    path = root / "secret_key"
+def secret_key(root: Path, name: str = "secret_key") -> str:
+    """A per-installation key kept in the data directory, so demo sessions and tokens survive a restart."""
+    path = root / name
     if not path.exists():
         private_file_write(path, secrets.token_urlsafe(50))
     return path.read_text().strip()
@@ -456,6 +456,8 @@ def run_demo(args: argparse.Namespace) -> int:
         env = django_env(
             servers,
             DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secret_key(data_dir()),
+            # The same file DEBUG settings would create: commands run by hand against the demo sign alike.
+            HOTDASH_JWT_SIGNING_KEY=os.environ.get("HOTDASH_JWT_SIGNING_KEY") or secret_key(data_dir(), "jwt_signing_key"),
             DJANGO_DEBUG=os.environ.get("DJANGO_DEBUG", "1"),
         )
         env_file = demo_env_write(env)
@@ -518,7 +520,14 @@ def run_test(args: argparse.Namespace) -> int:
         env = django_env(
             servers,
             DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            HOTDASH_JWT_SIGNING_KEY=secrets.token_urlsafe(50),
             DJANGO_DEBUG="0",
+            # Production settings, but the live server speaks plain HTTP: no redirect to https, cookies sent on
+            # http, and the token endpoints take as many logins as the suite makes from 127.0.0.1.
+            DJANGO_SECURE_SSL_REDIRECT="0",
+            DJANGO_SESSION_COOKIE_SECURE="0",
+            DJANGO_CSRF_COOKIE_SECURE="0",
+            HOTDASH_AUTH_TOKEN_RATE="1000/minute",
             HOTDASH_TEST_DATABASE=os.environ.get("HOTDASH_TEST_DATABASE") or test_database_name(),
         )
         say(f"testing against {servers.database_url} (owner {servers.owner_database_url}) and {servers.redis_url}")
@@ -533,7 +542,13 @@ def run_bench(args: argparse.Namespace) -> int:
     servers = choose_servers(use_local=True, database=BENCH_DATABASE, redis_db=BENCH_REDIS_DB)
     try:
         ensure_database(servers.owner_database_url)
-        env = django_env(servers, DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_DEBUG="0")
+        env = django_env(
+            servers,
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            HOTDASH_JWT_SIGNING_KEY=secrets.token_urlsafe(50),
+            DJANGO_DEBUG="0",
+            DJANGO_SECURE_SSL_REDIRECT="0",
+        )
         manage(env, "migrate", "--no-input", "--verbosity", "0")
         say(f"benchmark {args.name} against {servers.database_url}")
         return subprocess.run([PYTHON, "-m", f"benchmarks.{args.name}", *args.bench_args], env=env, cwd=BASE_DIR).returncode
