@@ -18,7 +18,7 @@ DEEP = "[" * 1000 + "]" * 1000  # about 2 KB; Python's json recurses once per le
 
 @pytest.fixture
 def ingest():
-    return Client(headers={"Authorization": f"Bearer {machine_token_issue(role=Role.INGEST, client="test")}"})
+    return Client(headers={"Authorization": f"Bearer {machine_token_issue(role=Role.INGEST, client='test')}"})
 
 
 def nested(levels: int):

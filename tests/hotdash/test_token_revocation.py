@@ -101,10 +101,10 @@ def test_revoke_tokens_for_a_user_stops_their_access_and_refresh_tokens_at_once(
 
 
 def test_revoke_tokens_for_a_machine_client_from_another_process_revokes_all_its_tokens(api, live_server):
-    service = issue_token("--role", "service", "--client", "agent-platform")
+    ingest = issue_token("--role", "ingest", "--client", "agent-platform")
     tenant = issue_token("--role", "tenant", "--conversation", "conv-1", "--client", "agent-platform")
-    other = issue_token("--role", "service", "--client", "scheduler")
-    assert [approvals_status(api, t) for t in (service, tenant, other)] == [200, 200, 200]
+    other = issue_token("--role", "ingest", "--client", "another-platform")
+    assert [approvals_status(api, t) for t in (ingest, tenant, other)] == [200, 200, 200]
 
     result = subprocess.run(
         [sys.executable, "manage.py", "revoke_tokens", "--client", "agent-platform"],
@@ -113,8 +113,8 @@ def test_revoke_tokens_for_a_machine_client_from_another_process_revokes_all_its
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("revoked the API tokens of client agent-platform issued until ")
-    assert [approvals_status(api, t) for t in (service, tenant, other)] == [401, 401, 200]
-    body = requests.get(f"{api}/approvals/", headers=bearer(service), timeout=10).json()
+    assert [approvals_status(api, t) for t in (ingest, tenant, other)] == [401, 401, 200]
+    body = requests.get(f"{api}/approvals/", headers=bearer(ingest), timeout=10).json()
     assert body["detail"] == "Token has been revoked"
 
 
