@@ -236,3 +236,57 @@ class DbHealthReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.database} {self.generated_at:%Y-%m-%d %H:%M}: {self.critical} critical, {self.warning} warning"
+
+
+class AgentDailyMetrics(models.Model):
+    """One agent's totals of one UTC day, rolled up from agent_queries before retention deletes them.
+
+    Written once per day by the nightly rollup (services.daily_metrics_rollup) and never recomputed: the
+    history of the dashboard's 90 days outlives the 60 days raw queries are kept.
+    """
+
+    agent = models.TextField()
+    day = models.DateField()
+    queries = models.IntegerField()
+    judged = models.IntegerField()
+    approved = models.IntegerField()
+    human_edited = models.IntegerField()
+    # Sum and count of measured latencies, so averages over several days stay exact.
+    latency_count = models.IntegerField()
+    latency_sum_ms = models.BigIntegerField()
+    p50_latency_ms = models.IntegerField(null=True)
+    p95_latency_ms = models.IntegerField(null=True)
+    p99_latency_ms = models.IntegerField(null=True)
+    rolled_up_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "agent_daily_metrics"
+        ordering = ["-day", "agent"]
+        verbose_name = "agent daily metrics"
+        verbose_name_plural = "agent daily metrics"
+        constraints = [models.UniqueConstraint(fields=["agent", "day"], name="agent_daily_metrics_agent_day_key")]
+        indexes = [models.Index(fields=["-day"], name="agent_daily_metrics_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.day}"
+
+
+class MetricsRefresh(models.Model):
+    """One refresh of a materialized view or rollup: when it ran and how long it took (the freshness tiles)."""
+
+    view = models.TextField()
+    started_at = models.DateTimeField()
+    duration_ms = models.IntegerField()
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "metrics_refreshes"
+        ordering = ["-started_at"]
+        verbose_name = "metrics refresh"
+        indexes = [
+            # The latest refresh of each view (freshness) reads one view's newest rows.
+            models.Index(fields=["view", "-started_at"], name="metrics_refreshes_view_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.view} at {self.started_at:%H:%M:%S} in {self.duration_ms} ms"

@@ -4,13 +4,18 @@ Operators hold UPDATE on agent_queries(approved, human_edited) only (metrics/sql
 every save here names its columns, since a plain save() writes all of them and the database refuses it.
 """
 
+import time
+from datetime import UTC, datetime
+from datetime import time as clock
+
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from hotdash.db_context import Role, current_context
 from hotdash.errors import Forbidden, Invalid
 from metrics.dbhealth.report import Level
-from metrics.models import AgentQuery, DbHealthReport, Fact, LogLevel, ObservabilityLog
+from metrics.models import AgentQuery, DbHealthReport, Fact, LogLevel, MetricsRefresh, ObservabilityLog
 from metrics.realtime import performance_alert_publish
 
 # The columns a judgement writes: exactly the operator's UPDATE grant (updated_at is kept by a trigger).
@@ -61,19 +66,6 @@ def fact_create(*, topic: str, key: str, value, project: str | None = None) -> F
     if not project:
         raise Invalid("project", "This field is required for a caller that acts for no project.")
     return Fact.objects.create(project=project, topic=topic, key=key, value=value)
-
-
-def daily_agent_metrics_refresh() -> None:
-    """Recompute mv_daily_agent_metrics without blocking its readers (the service role owns it)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT ispopulated FROM pg_matviews WHERE matviewname = 'mv_daily_agent_metrics'")
-        (populated,) = cursor.fetchone()
-        # CONCURRENTLY needs a populated view; the very first refresh cannot be concurrent.
-        cursor.execute(
-            "REFRESH MATERIALIZED VIEW CONCURRENTLY mv_daily_agent_metrics"
-            if populated
-            else "REFRESH MATERIALIZED VIEW mv_daily_agent_metrics"
-        )
 
 
 @transaction.atomic
@@ -134,3 +126,113 @@ def dbhealth_report_store(report: dict) -> tuple[DbHealthReport, list[dict]]:
         alert = {"source": "dbhealth", "report_id": stored.pk, "database": report["database"], "findings": new}
         transaction.on_commit(lambda: performance_alert_publish(alert), robust=True)
     return stored, new
+
+
+# The dashboard's materialized views (metrics/sql/0011_dashboard_views.sql), all owned by hotdash_service.
+REALTIME_VIEWS = ("mv_agent_performance_realtime", "mv_approval_queue_depth_24h")
+DAILY_VIEW = "mv_daily_agent_metrics"
+DATA_QUALITY_VIEW = "mv_data_quality_report"
+MATERIALIZED_VIEWS = (*REALTIME_VIEWS, DAILY_VIEW, DATA_QUALITY_VIEW)
+# The rollup table is refreshed (and timed) like a view: the freshness tile shows it too.
+DAILY_ROLLUP = "agent_daily_metrics"
+
+
+def _timed(name: str, work) -> MetricsRefresh:
+    started, clock_start = timezone.now(), time.monotonic()
+    work()
+    duration_ms = round((time.monotonic() - clock_start) * 1000)
+    return MetricsRefresh.objects.create(view=name, started_at=started, duration_ms=duration_ms)
+
+
+@transaction.atomic
+def materialized_view_refresh(name: str) -> MetricsRefresh:
+    """Recompute one materialized view without blocking its readers, and record when and how long it took.
+
+    Runs as the service role (the views' owner). CONCURRENTLY needs a populated view and its unique index: the
+    very first refresh of a view cannot be concurrent. Raises Invalid for a name that is not one of ours.
+    """
+    if name not in MATERIALIZED_VIEWS:
+        raise Invalid("view", f"{name!r} is not one of {', '.join(MATERIALIZED_VIEWS)}.")
+
+    def refresh():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ispopulated FROM pg_matviews WHERE matviewname = %s", [name])
+            (populated,) = cursor.fetchone()
+            # `name` is one of the fixed names above, never the caller's text.
+            cursor.execute(f"REFRESH MATERIALIZED VIEW {'CONCURRENTLY ' if populated else ''}{name}")
+
+    return _timed(name, refresh)
+
+
+def realtime_metrics_refresh() -> list[MetricsRefresh]:
+    """Every 30 s (beat): the dashboard's near-real-time aggregates."""
+    return [materialized_view_refresh(name) for name in REALTIME_VIEWS]
+
+
+@transaction.atomic
+def daily_metrics_rollup(*, today=None) -> MetricsRefresh:
+    """Roll every closed UTC day not rolled up yet into agent_daily_metrics (catching up after an outage).
+
+    Days up to yesterday (UTC) after the last rolled-up day are computed from agent_queries, once: a rolled-up
+    day is never recomputed, so retention deleting its raw rows later leaves it as it was.
+    """
+    today = today or timezone.now().astimezone(UTC).date()
+    end = datetime.combine(today, clock.min, tzinfo=UTC)
+
+    def rollup():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO agent_daily_metrics (agent, day, queries, judged, approved, human_edited, latency_count,
+                                                 latency_sum_ms, p50_latency_ms, p95_latency_ms, p99_latency_ms)
+                SELECT agent, (created_at AT TIME ZONE 'UTC')::date,
+                       count(*), count(*) FILTER (WHERE approved IS NOT NULL), count(*) FILTER (WHERE approved),
+                       count(*) FILTER (WHERE human_edited), count(latency_ms), coalesce(sum(latency_ms), 0),
+                       percentile_disc(0.50) WITHIN GROUP (ORDER BY latency_ms),
+                       percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms),
+                       percentile_disc(0.99) WITHIN GROUP (ORDER BY latency_ms)
+                FROM agent_queries
+                WHERE created_at >= coalesce(
+                          ((SELECT max(day) FROM agent_daily_metrics) + 1)::timestamp AT TIME ZONE 'UTC', '-infinity')
+                  AND created_at < %s
+                GROUP BY 1, 2
+                ON CONFLICT (agent, day) DO NOTHING
+                """,
+                [end],
+            )
+
+    return _timed(DAILY_ROLLUP, rollup)
+
+
+def daily_metrics_refresh(*, today=None) -> list[MetricsRefresh]:
+    """Nightly (beat): roll up the closed days, then recompute mv_daily_agent_metrics from them."""
+    return [daily_metrics_rollup(today=today), materialized_view_refresh(DAILY_VIEW)]
+
+
+@transaction.atomic
+def data_quality_check() -> list[dict]:
+    """Hourly (beat): recompute mv_data_quality_report and report the rules that have violations.
+
+    Each violated rule writes a WARN line to observability_logs; critical ones are also published on
+    `performance_alert_stream` once the transaction commits. Returns the violated rules.
+    """
+    materialized_view_refresh(DATA_QUALITY_VIEW)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rule, dimension, table_name, severity, violations, description FROM mv_data_quality_report"
+            " WHERE violations > 0 ORDER BY severity, rule"
+        )
+        columns = [column.name for column in cursor.description]
+        violated = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    for rule in violated:
+        observability_log_create(
+            level=LogLevel.WARN,
+            message=f"data quality: {rule['rule']} ({rule['severity']}): {rule['violations']} {rule['description']}",
+            metadata={"data_quality_rule": rule["rule"], "dimension": rule["dimension"], "table": rule["table_name"],
+                      "severity": rule["severity"], "violations": rule["violations"]},
+        )
+    critical = [rule for rule in violated if rule["severity"] == "critical"]
+    if critical:
+        alert = {"source": "data_quality", "rules": critical}
+        transaction.on_commit(lambda: performance_alert_publish(alert), robust=True)
+    return violated

@@ -7,7 +7,7 @@ from django.db.utils import ProgrammingError
 
 from hotdash.db_context import Role, acting_as
 from metrics.models import AgentQuery
-from metrics.services import agent_query_judge, daily_agent_metrics_refresh
+from metrics.services import agent_query_judge, materialized_view_refresh
 from tests.metrics.factories import AgentQueryFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,8 +102,8 @@ def test_daily_agent_metrics_are_recomputed_by_the_service_and_read_by_operators
 
     # when the service refreshes the view, twice (the second time concurrently)
     with acting_as(Role.SERVICE):
-        daily_agent_metrics_refresh()
-        daily_agent_metrics_refresh()
+        materialized_view_refresh("mv_daily_agent_metrics")
+        materialized_view_refresh("mv_daily_agent_metrics")
 
     # then operators read the aggregates, and tenants may not read them at all
     with acting_as(Role.OPERATOR), connection.cursor() as cursor:
