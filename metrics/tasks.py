@@ -2,7 +2,13 @@ from celery import shared_task
 
 from hotdash.db_context import Role, acting_as
 from metrics.dbhealth.sections import report_build
-from metrics.services import dbhealth_report_store, observability_log_create
+from metrics.services import (
+    daily_metrics_refresh,
+    data_quality_check,
+    dbhealth_report_store,
+    observability_log_create,
+    realtime_metrics_refresh,
+)
 
 
 @shared_task(ignore_result=False)
@@ -23,3 +29,24 @@ def dbhealth_report_task() -> dict:
     with acting_as(Role.SERVICE):
         dbhealth_report_store(report)
     return report["summary"]
+
+
+@shared_task
+def realtime_metrics_refresh_task() -> dict:
+    """Every 30 s (beat): mv_agent_performance_realtime and mv_approval_queue_depth_24h. Returns each duration."""
+    with acting_as(Role.SERVICE):
+        return {refresh.view: refresh.duration_ms for refresh in realtime_metrics_refresh()}
+
+
+@shared_task
+def daily_metrics_refresh_task() -> dict:
+    """Nightly (beat): roll up every closed day not rolled up yet, then refresh mv_daily_agent_metrics."""
+    with acting_as(Role.SERVICE):
+        return {refresh.view: refresh.duration_ms for refresh in daily_metrics_refresh()}
+
+
+@shared_task
+def data_quality_check_task() -> dict:
+    """Hourly (beat): refresh mv_data_quality_report, log violations at WARN, alert on critical ones."""
+    with acting_as(Role.SERVICE):
+        return {rule["rule"]: rule["violations"] for rule in data_quality_check()}

@@ -86,6 +86,25 @@ NAMED_QUERIES = [
             "SELECT * FROM mv_daily_agent_metrics WHERE day >= current_date - 30 ORDER BY day DESC, agent", []
         ),
     ),
+    NamedQuery(
+        "dashboard: agent performance snapshot", Role.MONITORING, lambda s: {},
+        lambda s: ("SELECT * FROM mv_agent_performance_realtime ORDER BY agent", []),
+    ),
+    NamedQuery(
+        "dashboard: approval queue depth over 24 hours", Role.OPERATOR, lambda s: {},
+        lambda s: ("SELECT * FROM mv_approval_queue_depth_24h ORDER BY hour", []),
+    ),
+    NamedQuery(
+        "dashboard: data-quality violations", Role.MONITORING, lambda s: {},
+        lambda s: ("SELECT * FROM mv_data_quality_report WHERE violations > 0 ORDER BY severity, rule", []),
+    ),
+    NamedQuery(
+        "dashboard: metrics freshness", Role.MONITORING, lambda s: {},
+        lambda s: (
+            "SELECT DISTINCT ON (view) view, started_at, duration_ms FROM metrics_refreshes"
+            " ORDER BY view, started_at DESC", []
+        ),
+    ),
 ]
 
 # The most recent value of each tenant column, read through indexes on created_at.

@@ -157,7 +157,8 @@ COMMENT ON VIEW v_agent_kpis IS
 -- /api/v1/metrics/data-quality/; the view itself needs every table, so only the service role and
 -- supervisors read it.
 CREATE OR REPLACE VIEW v_data_quality_report WITH (security_invoker = true) AS
-SELECT rule, dimension, table_name, severity, violations, description FROM (
+-- violations: bigint for every rule (a sum of duplicates would otherwise be numeric).
+SELECT rule, dimension, table_name, severity, violations::bigint AS violations, description FROM (
     -- completeness
     SELECT 'queries_blank_agent' AS rule, 'completeness' AS dimension, 'agent_queries' AS table_name,
            'critical' AS severity, 'agent queries whose agent is blank' AS description,
