@@ -30,6 +30,13 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "approvals.approvaldecision": ("view",),
         "metrics.agentquery": ("view", "change"),
         "metrics.decisionsynceventlog": ("view",),
+        # The dashboard's metrics (the lists its tiles link to); the approval queue's are the operators' alone.
+        "metrics.agentperformancesnapshot": ("view",),
+        "metrics.agentdailymetrics": ("view",),
+        "metrics.dataqualityrule": ("view",),
+        "metrics.metricsrefresh": ("view",),
+        "metrics.approvalqueuestatus": ("view",),
+        "metrics.approvalqueuedepth": ("view",),
         # The schedules of the scheduled jobs: operators pause them or change when they run, which may need a
         # new interval or crontab (they are shared rows: changing one would move every task that uses it).
         "django_celery_beat.periodictask": ("view", "change"),
@@ -46,6 +53,10 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "metrics.agentquery": ("view",),
         "metrics.agentrun": ("view",),
         "metrics.agentqc": ("view",),
+        "metrics.agentperformancesnapshot": ("view",),
+        "metrics.agentdailymetrics": ("view",),
+        "metrics.dataqualityrule": ("view",),
+        "metrics.metricsrefresh": ("view",),
     },
     MONITORING: {
         "metrics.agentquery": ("view",),
@@ -55,6 +66,10 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "metrics.agentrun": ("view",),
         "metrics.agentqc": ("view",),
         "metrics.dbhealthreport": ("view",),
+        "metrics.agentperformancesnapshot": ("view",),
+        "metrics.agentdailymetrics": ("view",),
+        "metrics.dataqualityrule": ("view",),
+        "metrics.metricsrefresh": ("view",),
         "django_celery_beat.periodictask": ("view",),
     },
 }

@@ -212,8 +212,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "hotdash.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
     # Counted in the default cache (Redis), so every web process shares the count.
-    "DEFAULT_THROTTLE_RATES": {"auth-token": env.str("HOTDASH_AUTH_TOKEN_RATE", default="10/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth-token": env.str("HOTDASH_AUTH_TOKEN_RATE", default="10/minute"),
+        # The metrics and ingestion endpoints, by tier (hotdash.api.throttling.TieredRateThrottle).
+        "api-anon": env.str("HOTDASH_API_RATE_ANON", default="10/minute"),
+        "api-user": env.str("HOTDASH_API_RATE_USER", default="100/minute"),
+        "api-machine": env.str("HOTDASH_API_RATE_MACHINE", default="1000/minute"),
+    },
 }
+# Browser origins allowed to POST /api/v1/logs/ (the platform's occ-log function called from a page).
+HOTDASH_LOGS_CORS_ORIGINS = env.list("HOTDASH_LOGS_CORS_ORIGINS", default=[])
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "HotDash Console API",
     "VERSION": "1.0.0",

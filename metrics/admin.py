@@ -23,7 +23,21 @@ from hotdash.admin import (
 from hotdash.db_context import Role
 from metrics.dbhealth.report import Level
 from metrics.dbhealth.sections import TITLES
-from metrics.models import AgentQC, AgentQuery, AgentRun, DbHealthReport, DecisionSyncEventLog, Fact, ObservabilityLog
+from metrics.models import (
+    AgentDailyMetrics,
+    AgentPerformanceSnapshot,
+    AgentQC,
+    AgentQuery,
+    AgentRun,
+    ApprovalQueueDepth,
+    ApprovalQueueStatus,
+    DataQualityRule,
+    DbHealthReport,
+    DecisionSyncEventLog,
+    Fact,
+    MetricsRefresh,
+    ObservabilityLog,
+)
 from metrics.selectors import dbhealth_report_latest, dbhealth_report_trend
 from metrics.services import agent_query_judge
 
@@ -272,3 +286,49 @@ class DbHealthReportAdmin(ViewOnlyConsoleModelAdmin):
             "trend_max": max([r.ok + r.warning + r.critical for r in trend] or [1]),
         }
         return TemplateResponse(request, "admin/metrics/dbhealth_report.html", context)
+
+
+# The dashboard's views and history: one list page each, the page a dashboard tile links to. Rows are
+# aggregates (no page of their own, so no links into a change form).
+class MetricsListAdmin(ViewOnlyConsoleModelAdmin):
+    list_display_links = None
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AgentPerformanceSnapshot)
+class AgentPerformanceSnapshotAdmin(MetricsListAdmin):
+    list_display = ["agent", "health", "queries_last_hour", "queries_last_24h", "approval_rate_pct", "avg_latency_ms",
+                    "p95_latency_ms"]
+    list_filter = ["health"]
+
+
+@admin.register(AgentDailyMetrics)
+class AgentDailyMetricsAdmin(MetricsListAdmin):
+    list_display = ["day", "agent", "queries", "judged", "approved", "human_edited", "p95_latency_ms", "rolled_up_at"]
+    search_fields = ["=agent"]
+
+
+@admin.register(ApprovalQueueStatus)
+class ApprovalQueueStatusAdmin(MetricsListAdmin):
+    list_display = ["status", "approvals", "under_5_minutes", "from_5_minutes_to_1_hour", "from_1_to_24_hours",
+                    "over_24_hours", "sla_breaches", "longest_wait_seconds"]
+
+
+@admin.register(ApprovalQueueDepth)
+class ApprovalQueueDepthAdmin(MetricsListAdmin):
+    list_display = ["hour", "total", "pending", "approved", "rejected", "expired", "avg_resolution_seconds",
+                    "sla_compliance_pct", "oldest_pending_age_seconds"]
+
+
+@admin.register(DataQualityRule)
+class DataQualityRuleAdmin(MetricsListAdmin):
+    list_display = ["rule", "dimension", "table_name", "severity", "violations", "description"]
+    list_filter = ["severity", "dimension"]
+
+
+@admin.register(MetricsRefresh)
+class MetricsRefreshAdmin(MetricsListAdmin):
+    list_display = ["view", "started_at", "duration_ms"]
+    list_filter = ["view"]

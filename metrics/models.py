@@ -281,6 +281,7 @@ class MetricsRefresh(models.Model):
 
     class Meta:
         db_table = "metrics_refreshes"
+        verbose_name_plural = "metrics refreshes"
         ordering = ["-started_at"]
         verbose_name = "metrics refresh"
         indexes = [
@@ -290,3 +291,155 @@ class MetricsRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.view} at {self.started_at:%H:%M:%S} in {self.duration_ms} ms"
+
+
+# The dashboard's views and materialized views, read-only (metrics/sql/0011_dashboard_views.sql). Unmanaged:
+# the SQL migration owns them; these models let the read API filter, order and page them like tables.
+class AgentPerformanceSnapshot(models.Model):
+    agent = models.TextField(primary_key=True)
+    queries_last_hour = models.IntegerField()
+    queries_last_24h = models.IntegerField()
+    approval_rate_pct = models.FloatField(null=True)
+    avg_latency_ms = models.FloatField(null=True)
+    p95_latency_ms = models.IntegerField(null=True)
+    health = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "mv_agent_performance_realtime"
+        verbose_name = "agent performance snapshot"
+        verbose_name_plural = "agent performance snapshot"
+        ordering = ["agent"]
+
+    def __str__(self) -> str:
+        return f"{self.agent}: {self.health}"
+
+
+class AgentDailyAccuracy(models.Model):
+    pk = models.CompositePrimaryKey("agent", "day")
+    agent = models.TextField()
+    day = models.DateField()
+    queries = models.IntegerField()
+    judged = models.IntegerField()
+    approved = models.IntegerField()
+    human_edited = models.IntegerField()
+    avg_latency_ms = models.FloatField(null=True)
+    p50_latency_ms = models.IntegerField(null=True)
+    p95_latency_ms = models.IntegerField(null=True)
+    p99_latency_ms = models.IntegerField(null=True)
+    approval_rate_pct = models.FloatField(null=True)
+    edit_rate_pct = models.FloatField(null=True)
+    quality_score = models.FloatField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "mv_daily_agent_metrics"
+        verbose_name = "agent accuracy of a day"
+        verbose_name_plural = "agent accuracy by day"
+        ordering = ["-day", "agent"]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.day}"
+
+
+class ApprovalQueueStatus(models.Model):
+    status = models.TextField(primary_key=True)
+    approvals = models.IntegerField()
+    under_5_minutes = models.IntegerField()
+    from_5_minutes_to_1_hour = models.IntegerField()
+    from_1_to_24_hours = models.IntegerField()
+    over_24_hours = models.IntegerField()
+    sla_breaches = models.IntegerField()
+    longest_wait_seconds = models.IntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "v_approval_queue_status"
+        verbose_name = "approval queue status"
+        verbose_name_plural = "approval queue status"
+        ordering = ["status"]
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.approvals}"
+
+
+class ApprovalQueueDepth(models.Model):
+    hour = models.DateTimeField(primary_key=True)
+    total = models.IntegerField()
+    pending = models.IntegerField()
+    approved = models.IntegerField()
+    rejected = models.IntegerField()
+    expired = models.IntegerField()
+    avg_resolution_seconds = models.FloatField(null=True)
+    sla_compliance_pct = models.FloatField(null=True)
+    oldest_pending_age_seconds = models.IntegerField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "v_approval_queue_depth"
+        verbose_name = "approval queue depth of an hour"
+        verbose_name_plural = "approval queue depth by hour"
+        ordering = ["-hour"]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H:00}: {self.total}"
+
+
+class AgentKpis(models.Model):
+    pk = models.CompositePrimaryKey("agent_name", "day")
+    agent_name = models.TextField()
+    day = models.DateTimeField()
+    runs = models.IntegerField()
+    resolution_rate = models.FloatField(null=True)
+    self_correction_rate = models.FloatField(null=True)
+    avg_duration_ms = models.FloatField(null=True)
+    tokens = models.BigIntegerField(null=True)
+    cost_usd = models.FloatField(null=True)
+    qc_pass_rate = models.FloatField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "v_agent_kpis"
+        ordering = ["-day", "agent_name"]
+        verbose_name_plural = "agent KPIs"
+
+    def __str__(self) -> str:
+        return f"{self.agent_name} {self.day:%Y-%m-%d}"
+
+
+class DataQualityRule(models.Model):
+    rule = models.TextField(primary_key=True)
+    dimension = models.TextField()
+    table_name = models.TextField()
+    severity = models.TextField()
+    violations = models.BigIntegerField()
+    description = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "mv_data_quality_report"
+        verbose_name = "data-quality rule"
+        verbose_name_plural = "data-quality rules"
+        ordering = ["severity", "rule"]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.violations}"
+
+
+class DecisionSyncEvent(models.Model):
+    """The public view over decision telemetry (`timestamp`, not created_at): what GET returns."""
+
+    decision_id = models.TextField()
+    scope = models.TextField()
+    status = models.TextField()
+    payload = models.JSONField()
+    duration_ms = models.IntegerField(null=True)
+    timestamp = models.DateTimeField()
+
+    class Meta:
+        managed = False
+        db_table = "decision_sync_events"
+        ordering = ["-timestamp", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.decision_id} {self.status}"

@@ -3,12 +3,54 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from metrics.models import DbHealthReport, Fact, MetricsRefresh
+from metrics.models import (
+    AgentDailyAccuracy,
+    AgentKpis,
+    AgentPerformanceSnapshot,
+    ApprovalQueueDepth,
+    ApprovalQueueStatus,
+    DataQualityRule,
+    DbHealthReport,
+    DecisionSyncEvent,
+    Fact,
+    MetricsRefresh,
+)
 from metrics.services import DAILY_ROLLUP, MATERIALIZED_VIEWS
 
 
 def fact_list() -> QuerySet[Fact]:
     return Fact.objects.all()
+
+
+def agent_performance_list() -> QuerySet[AgentPerformanceSnapshot]:
+    """mv_agent_performance_realtime: as of its last refresh (every 30 s)."""
+    return AgentPerformanceSnapshot.objects.all()
+
+
+def agent_accuracy_list() -> QuerySet[AgentDailyAccuracy]:
+    """mv_daily_agent_metrics: every day kept, past retention (refreshed nightly)."""
+    return AgentDailyAccuracy.objects.all()
+
+
+def approval_queue_status_list() -> QuerySet[ApprovalQueueStatus]:
+    return ApprovalQueueStatus.objects.all()
+
+
+def approval_queue_depth_list() -> QuerySet[ApprovalQueueDepth]:
+    return ApprovalQueueDepth.objects.all()
+
+
+def agent_kpis_list() -> QuerySet[AgentKpis]:
+    return AgentKpis.objects.all()
+
+
+def data_quality_list() -> QuerySet[DataQualityRule]:
+    """mv_data_quality_report: as of the last hourly check."""
+    return DataQualityRule.objects.all()
+
+
+def decision_sync_event_list() -> QuerySet[DecisionSyncEvent]:
+    return DecisionSyncEvent.objects.all()
 
 
 def dbhealth_report_latest() -> DbHealthReport | None:

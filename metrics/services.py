@@ -15,7 +15,15 @@ from django.utils import timezone
 from hotdash.db_context import Role, current_context
 from hotdash.errors import Forbidden, Invalid
 from metrics.dbhealth.report import Level
-from metrics.models import AgentQuery, DbHealthReport, Fact, LogLevel, MetricsRefresh, ObservabilityLog
+from metrics.models import (
+    AgentQuery,
+    DbHealthReport,
+    DecisionSyncEventLog,
+    Fact,
+    LogLevel,
+    MetricsRefresh,
+    ObservabilityLog,
+)
 from metrics.realtime import performance_alert_publish
 
 # The columns a judgement writes: exactly the operator's UPDATE grant (updated_at is kept by a trigger).
@@ -66,6 +74,41 @@ def fact_create(*, topic: str, key: str, value, project: str | None = None) -> F
     if not project:
         raise Invalid("project", "This field is required for a caller that acts for no project.")
     return Fact.objects.create(project=project, topic=topic, key=key, value=value)
+
+
+# The most queries one POST /api/v1/queries/ takes.
+QUERY_BATCH_LIMIT = 1000
+
+
+@transaction.atomic
+def agent_queries_ingest(items: list[dict]) -> list[AgentQuery]:
+    """Append a batch of validated agent queries in one statement: all of them, or (on any error) none."""
+    if len(items) > QUERY_BATCH_LIMIT:
+        raise Invalid("queries", f"A batch holds at most {QUERY_BATCH_LIMIT} queries, not {len(items)}.")
+    return AgentQuery.objects.bulk_create([AgentQuery(**item) for item in items])
+
+
+@transaction.atomic
+def decision_sync_event_create(
+    *, decision_id: str, status: str, payload=None, duration_ms: int | None = None, scope: str | None = None
+) -> DecisionSyncEventLog:
+    """Append one decision telemetry event to `scope`, by default the scope the caller acts for.
+
+    A tenant writes into its own scope only: another scope is Forbidden here, before the database's policy
+    would refuse it too. Raises Invalid when no scope is given and the caller acts for none.
+    """
+    context = current_context()
+    if context is not None and context.role is Role.TENANT:
+        if not context.scope:
+            raise Forbidden("a tenant writes events of its own scope only, and this tenant acts for no scope")
+        if scope and scope != context.scope:
+            raise Forbidden(f"a tenant writes events of its own scope only: {context.scope!r}, not {scope!r}")
+        scope = context.scope
+    if not scope:
+        raise Invalid("scope", "This field is required for a caller that acts for no scope.")
+    return DecisionSyncEventLog.objects.create(
+        decision_id=decision_id, scope=scope, status=status, payload=payload or {}, duration_ms=duration_ms
+    )
 
 
 @transaction.atomic

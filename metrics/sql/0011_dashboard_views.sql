@@ -361,3 +361,13 @@ CREATE POLICY metrics_refreshes_service ON metrics_refreshes FOR ALL TO hotdash_
 CREATE POLICY metrics_refreshes_staff_select ON metrics_refreshes FOR SELECT
     TO hotdash_operator, hotdash_qa, hotdash_monitoring
     USING (true);
+
+-- Populated once here, as their owner (whose policies see every row), so that reading one never fails with
+-- "has not been populated" before its first scheduled refresh. The migrating role is a member of
+-- hotdash_service (hotdash 0004_owner_joins_service).
+SET ROLE hotdash_service;
+REFRESH MATERIALIZED VIEW mv_daily_agent_metrics;
+REFRESH MATERIALIZED VIEW mv_agent_performance_realtime;
+REFRESH MATERIALIZED VIEW mv_approval_queue_depth_24h;
+REFRESH MATERIALIZED VIEW mv_data_quality_report;
+RESET ROLE;
