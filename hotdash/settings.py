@@ -21,6 +21,10 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key" if DEBU
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 HOTDASH_DATA_DIR = Path(env("HOTDASH_DATA_DIR", default=str(BASE_DIR / ".hotdash"))).resolve()
+# Backups, retention runs and purges each write a directory here (docs/retention.md); the newest
+# HOTDASH_BACKUP_KEEP backups are kept, retention and purge directories until an operator removes them.
+HOTDASH_BACKUP_DIR = Path(env("HOTDASH_BACKUP_DIR", default=str(HOTDASH_DATA_DIR / "backups"))).resolve()
+HOTDASH_BACKUP_KEEP = env.int("HOTDASH_BACKUP_KEEP", default=7)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
