@@ -29,6 +29,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "approvals.approvaldecision": ("view",),
         "metrics.agentquery": ("view", "change"),
         "metrics.decisionsynceventlog": ("view",),
+        "retention.retentionpolicy": ("view", "change"),
+        "retention.datarun": ("view",),
     },
     ANNOTATORS: {
         "feedback.agentfeedback": ("view", "change"),
@@ -48,6 +50,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "metrics.agentrun": ("view",),
         "metrics.agentqc": ("view",),
         "django_celery_beat.periodictask": ("view",),
+        "retention.retentionpolicy": ("view",),
+        "retention.datarun": ("view",),
     },
 }
 

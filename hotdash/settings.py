@@ -25,6 +25,8 @@ HOTDASH_DATA_DIR = Path(env("HOTDASH_DATA_DIR", default=str(BASE_DIR / ".hotdash
 # HOTDASH_BACKUP_KEEP backups are kept, retention and purge directories until an operator removes them.
 HOTDASH_BACKUP_DIR = Path(env("HOTDASH_BACKUP_DIR", default=str(HOTDASH_DATA_DIR / "backups"))).resolve()
 HOTDASH_BACKUP_KEEP = env.int("HOTDASH_BACKUP_KEEP", default=7)
+# Rows per retention chunk (one transaction each), at most 10,000.
+HOTDASH_RETENTION_CHUNK_ROWS = env.int("HOTDASH_RETENTION_CHUNK_ROWS", default=10_000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -8,15 +8,20 @@ table with row-level security, so rows are copied into a temporary table first a
 from __future__ import annotations
 
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
+from django.utils import timezone
 from psycopg import sql
 
 from hotdash.db_context import Role, acting_as
+from metrics.services import observability_log_create
 from retention.backup_files import BackupFileError, RunDirectory, backup_set_open
+from retention.models import DataRun, RetentionPolicy, RetentionTable, RunKind, RunStatus
+from retention.rules import RULES, Selection, selection_for
 from retention.selectors import migration_state, table_columns
 from retention.tables import BY_NAME, DEFAULT_BACKUP_TABLES, column_list, tables_check
 
@@ -32,13 +37,15 @@ def backup_root() -> Path:
     return Path(settings.HOTDASH_BACKUP_DIR)
 
 
-def _copy_table_to(run: RunDirectory, cursor, table: str, *, label: str = "", where: sql.Composable | None = None):
+def _copy_table_to(
+    run: RunDirectory, cursor, table: str, *, label: str = "", where: sql.Composable | None = None, params=None
+):
     """COPY one table (or the rows `where` selects) into a new data file of `run`."""
     columns = table_columns(table)
     query = sql.SQL("SELECT {} FROM {}").format(column_list(columns), sql.Identifier(table))
     if where is not None:
         query = sql.SQL("{} WHERE {}").format(query, where)
-    with cursor.copy(sql.SQL("COPY ({}) TO STDOUT").format(query)) as copy:
+    with cursor.copy(sql.SQL("COPY ({}) TO STDOUT").format(query), params) as copy:
         return run.file_write(table, columns, copy, label=label)
 
 
@@ -180,3 +187,205 @@ def _table_restore(cursor, backup, name: str) -> RestoredTable:
             [sequence],
         )
     return RestoredTable(table=name, rows=loaded, inserted=inserted, present=distinct - inserted)
+
+
+# --- Retention -----------------------------------------------------------------------------------------
+
+CHUNK_ROWS_MAX = 10_000
+
+
+class RetentionError(Exception):
+    """A retention run or purge that could not start or stopped; the message is one readable line."""
+
+
+class RetentionBusy(RetentionError):
+    """Another retention run, purge or restore holds the advisory lock."""
+
+
+def _lock_try(connection) -> bool:
+    # Session-level, on the runtime connection: released by the `finally` below, or by PostgreSQL when the
+    # process dies (kill -9 closes the socket), so a dead run never blocks the next one.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+        return cursor.fetchone()[0]
+
+
+def _unlock(connection) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+
+
+def _selection_count(cursor, selection: Selection) -> dict:
+    """examined, kept per exception (a row kept by two exceptions counts in both) and deletable, in one scan."""
+    counts = [sql.SQL("count(*) FILTER (WHERE {})").format(c) for c in selection.exceptions.values()]
+    query = sql.SQL("SELECT {} FROM {} t WHERE {}").format(
+        sql.SQL(", ").join([sql.SQL("count(*)"), *counts, sql.SQL("count(*) FILTER (WHERE {})").format(selection.deletable)]),
+        sql.Identifier(selection.table),
+        selection.examined,
+    )
+    cursor.execute(query, selection.params)
+    examined, *kept, deletable = cursor.fetchone()
+    return {"examined": examined, "kept": dict(zip(selection.exceptions, kept, strict=True)), "deletable": deletable}
+
+
+def _delete_in_chunks(
+    *, run: RunDirectory, record: DataRun, report: dict, table: str, where: sql.Composable, params: dict, chunk_rows: int
+) -> int:
+    """Back up, then delete, the rows of `table` matching `where`, at most `chunk_rows` per transaction.
+
+    Each chunk: lock the rows (FOR UPDATE SKIP LOCKED: rows someone is editing wait for the next run), write
+    them and their children to data files that are fsynced and named in the manifest, delete children then
+    parents checking each count against the file, record the progress, commit. A process killed anywhere in a
+    chunk leaves its rows either in the table, or deleted and in a manifest-named file.
+    """
+    connection = connections["default"]
+    children = RULES[table].children if table in RULES else ()
+    entry = report["tables"][table]
+    chunk = 0
+    while True:
+        with acting_as(Role.SERVICE), connection.cursor() as cursor:
+            cursor.execute(
+                sql.SQL("SELECT t.id FROM {} t WHERE {} LIMIT %(chunk_rows)s FOR UPDATE OF t SKIP LOCKED").format(
+                    sql.Identifier(table), where
+                ),
+                {**params, "chunk_rows": chunk_rows},
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                return entry["deleted"]
+            chunk += 1
+            label = f"{record.pk}-{chunk:05d}"
+            for child, column in children:
+                child_where = sql.SQL("{} = ANY(%(ids)s)").format(sql.Identifier(column))
+                written = _copy_table_to(run, cursor, child, label=label, where=child_where, params={"ids": ids})
+                cursor.execute(sql.SQL("DELETE FROM {} WHERE {}").format(sql.Identifier(child), child_where), {"ids": ids})
+                if cursor.rowcount != written.rows:
+                    raise RetentionError(f"{child}: deleted {cursor.rowcount} rows but backed up {written.rows}; rolled back")
+            written = _copy_table_to(run, cursor, table, label=label, where=sql.SQL("id = ANY(%(ids)s)"), params={"ids": ids})
+            cursor.execute(sql.SQL("DELETE FROM {} WHERE id = ANY(%(ids)s)").format(sql.Identifier(table)), {"ids": ids})
+            if not cursor.rowcount == written.rows == len(ids):
+                raise RetentionError(
+                    f"{table}: locked {len(ids)} rows, backed up {written.rows}, deleted {cursor.rowcount}; rolled back"
+                )
+            entry["deleted"] += len(ids)
+            DataRun.objects.filter(pk=record.pk).update(
+                report=report["tables"], files=[data_file.as_json() for data_file in run.files]
+            )
+
+
+def _policies(tables) -> list[RetentionPolicy]:
+    if tables:
+        for name in tables:
+            if name not in RetentionTable.values:
+                raise ValueError(f"no retention policy for table {name!r}; expected one of {', '.join(RetentionTable.values)}")
+    with acting_as(Role.SERVICE):
+        policies = list(RetentionPolicy.objects.all())
+    if tables:
+        policies = [policy for policy in policies if policy.table in tables]
+    return policies
+
+
+def _chunk_rows() -> int:
+    rows = settings.HOTDASH_RETENTION_CHUNK_ROWS
+    if not 1 <= rows <= CHUNK_ROWS_MAX:
+        raise ValueError(f"HOTDASH_RETENTION_CHUNK_ROWS must be between 1 and {CHUNK_ROWS_MAX}, not {rows}")
+    return rows
+
+
+def _run_start(kind: str, started_by: str) -> tuple[RunDirectory, DataRun]:
+    with acting_as(Role.SERVICE):
+        # We hold the lock, so a run still marked running is one whose process died.
+        DataRun.objects.filter(status=RunStatus.RUNNING, kind__in=[RunKind.RETENTION, RunKind.PURGE]).update(
+            status=RunStatus.INTERRUPTED, finished_at=timezone.now(), error="the process ended before the run finished"
+        )
+        run = RunDirectory.create(backup_root(), kind, migration_state())
+        record = DataRun.objects.create(kind=kind, started_by=started_by, directory=str(run.path))
+    return run, record
+
+
+def _run_finish(run: RunDirectory, record: DataRun, report: dict, error: BaseException | None, started: float) -> None:
+    run.complete()
+    report.update(
+        run=record.pk,
+        status=RunStatus.FAILED if error else RunStatus.SUCCEEDED,
+        error=_one_line(error) if error else "",
+        files=[data_file.as_json() for data_file in run.files],
+        duration_seconds=round(time.monotonic() - started, 3),
+    )
+    deleted = sum(entry.get("deleted", 0) for entry in report["tables"].values())
+    per_table = ", ".join(f"{table} {entry.get('deleted', 0)}" for table, entry in report["tables"].items())
+    with acting_as(Role.SERVICE):
+        DataRun.objects.filter(pk=record.pk).update(
+            status=report["status"], error=report["error"], finished_at=timezone.now(),
+            report=report["tables"], files=report["files"],
+        )
+        observability_log_create(
+            level="ERROR" if error else "INFO",
+            message=(
+                f"{record.kind} run #{record.pk} {report['status']}: deleted {deleted} rows ({per_table or 'no table'})"
+                f" in {report['duration_seconds']} s, backup in {run.path}"
+                + (f"; error: {report['error']}" if error else "")
+            ),
+            metadata={"run": record.pk, "kind": record.kind, "tables": report["tables"], "directory": str(run.path)},
+        )
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def retention_run(*, tables=None, dry_run: bool = False, started_by: str = "command") -> dict:
+    """Apply the retention policies (all enabled ones, or those of `tables`) and return the run's report.
+
+    A dry run only counts. A real run takes the advisory lock (RetentionBusy when another run, purge or
+    restore holds it), writes its directory under HOTDASH_BACKUP_DIR, is recorded in retention_runs and
+    summarised in observability_logs. ValueError for a table without a policy, before anything happens.
+    """
+    policies = _policies(tables)
+    chunk_rows = _chunk_rows()
+    now = timezone.now()
+    report: dict = {"kind": RunKind.RETENTION, "dry_run": dry_run, "directory": None, "tables": {}}
+    if dry_run:
+        with acting_as(Role.SERVICE), connections["default"].cursor() as cursor:
+            for policy in policies:
+                if not policy.enabled:
+                    report["tables"][policy.table] = {"skipped": "policy disabled"}
+                    continue
+                counts = _selection_count(cursor, selection_for(policy, now))
+                report["tables"][policy.table] = {
+                    "examined": counts["examined"], "kept": counts["kept"], "would_delete": counts["deletable"]
+                }
+        return report
+
+    connection = connections["default"]
+    if connection.in_atomic_block:
+        raise RuntimeError("a retention run commits chunk by chunk: call it outside any transaction")
+    if not _lock_try(connection):
+        raise RetentionBusy("another retention run, purge or restore is in progress; nothing was deleted")
+    started = time.monotonic()
+    try:
+        run, record = _run_start(RunKind.RETENTION, started_by)
+        report["directory"] = str(run.path)
+        error = None
+        try:
+            for policy in policies:
+                if not policy.enabled:
+                    report["tables"][policy.table] = {"skipped": "policy disabled"}
+                    continue
+                selection = selection_for(policy, now)
+                with acting_as(Role.SERVICE), connection.cursor() as cursor:
+                    counts = _selection_count(cursor, selection)
+                report["tables"][policy.table] = {"examined": counts["examined"], "kept": counts["kept"], "deleted": 0}
+                _delete_in_chunks(
+                    run=run, record=record, report=report, table=policy.table,
+                    where=selection.deletable, params=selection.params, chunk_rows=chunk_rows,
+                )
+        except Exception as exc:
+            error = exc
+        _run_finish(run, record, report, error, started)
+        if error is not None:
+            raise RetentionError(f"retention run #{record.pk} failed: {_one_line(error)}") from error
+    finally:
+        _unlock(connection)
+    return report

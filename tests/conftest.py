@@ -22,7 +22,10 @@ from hotdash.celery import app as celery_app
 from hotdash.db_context import Role, acting_as
 
 # Kept between tests: the schema's history, and what migrate itself installs (groups, permissions, schedules).
-KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission", "auth_group", "auth_group_permissions"}
+KEPT_TABLES = {
+    "django_migrations", "django_content_type", "auth_permission", "auth_group", "auth_group_permissions",
+    "retention_policies",
+}
 KEPT_PREFIXES = ("django_celery_beat_",)
 
 

@@ -101,6 +101,22 @@ TABLES = {
         " SELECT id, 'olga', now() FROM agent_approvals WHERE call_id = 'leased-' || %(t)s",
         key="approval_id",
     ),
+    # Retention policies and runs hold no tenant data: the setting is set and ignored.
+    "retention_policies": Table(
+        "retention_policies", "project",
+        "INSERT INTO retention_policies (\"table\", keep_days)"
+        " VALUES (CASE WHEN %(t)s = 'tenant-a' THEN 'agent_feedback' ELSE 'agent_queries' END, 30)"
+        " ON CONFLICT (\"table\") DO UPDATE SET keep_days = EXCLUDED.keep_days",
+        "UPDATE retention_policies SET notes = 'checked' WHERE id = %(id)s",
+        seed="INSERT INTO retention_policies (\"table\", keep_days)"
+        " VALUES (CASE WHEN %(t)s = 'tenant-a' THEN 'observability_logs' ELSE 'decision_sync_event_logs' END, 30)"
+        " ON CONFLICT (\"table\") DO UPDATE SET keep_days = EXCLUDED.keep_days",
+    ),
+    "retention_runs": Table(
+        "retention_runs", "project",
+        "INSERT INTO retention_runs (kind, started_by) VALUES ('backup', %(t)s)",
+        "UPDATE retention_runs SET error = 'checked' WHERE id = %(id)s",
+    ),
 }
 
 # (role, table): (SELECT, INSERT, UPDATE, DELETE), each as the outcomes for (own, other, none).
@@ -117,6 +133,9 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     (Role.OPERATOR, "agent_approvals"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.OPERATOR, "agent_queries"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.OPERATOR, "decision_sync_event_logs"): READ_ALL,
+    # Operators change the numbers of the retention policies and read the runs.
+    (Role.OPERATOR, "retention_policies"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.OPERATOR, "retention_runs"): READ_ALL,
     # Annotators: every draft (annotation columns only) and the gold set, which they extend.
     (Role.ANNOTATOR, "agent_feedback"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.ANNOTATOR, "support_curated_replies"): ("YYY", "YYY", "DDD", "DDD"),
@@ -125,7 +144,10 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     # Monitoring reads queries, telemetry, logs, runs and checks.
     **{
         (Role.MONITORING, t): READ_ALL
-        for t in ("agent_queries", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc")
+        for t in (
+            "agent_queries", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc",
+            "retention_policies", "retention_runs",
+        )
     },
     # The AI read-only role reads facts across projects, nothing else.
     (Role.AI_READONLY, "facts"): READ_ALL,
@@ -143,6 +165,8 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     (Role.SUPERVISOR, "agent_approvals"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "agent_queries"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "decision_sync_event_logs"): READ_ALL,
+    (Role.SUPERVISOR, "retention_policies"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.SUPERVISOR, "retention_runs"): READ_ALL,
     **{(Role.SUPERVISOR, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_run", "agent_qc")},
 }
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
