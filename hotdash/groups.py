@@ -31,6 +31,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "metrics.decisionsynceventlog": ("view",),
         "retention.retentionpolicy": ("view", "change"),
         "retention.datarun": ("view",),
+        "retention.purgerequest": ("view", "add", "change"),
     },
     ANNOTATORS: {
         "feedback.agentfeedback": ("view", "change"),
@@ -52,6 +53,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "django_celery_beat.periodictask": ("view",),
         "retention.retentionpolicy": ("view",),
         "retention.datarun": ("view",),
+        "retention.purgerequest": ("view",),
     },
 }
 

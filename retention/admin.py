@@ -1,9 +1,12 @@
 """Retention policies (operators edit the numbers) and the records of backup, retention and purge runs."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 
 from hotdash.admin import ConsoleModelAdmin, ViewOnlyConsoleModelAdmin, pretty_json
-from retention.models import DataRun, RetentionPolicy
+from retention.models import DataRun, PurgeRequest, RetentionPolicy
+from retention.services import PurgeRefused, purge_decide, purge_request_create
+from retention.tasks import purge_run_task
 
 
 @admin.register(RetentionPolicy)
@@ -47,3 +50,48 @@ class DataRunAdmin(ViewOnlyConsoleModelAdmin):
     @admin.display(description="files (sha256)")
     def files_pretty(self, obj):
         return pretty_json(obj.files)
+
+
+@admin.register(PurgeRequest)
+class PurgeRequestAdmin(ConsoleModelAdmin):
+    """Operators file purge requests here; a second operator approves (the purge then runs on a worker)."""
+
+    list_display = ("id", "conversation_id", "status", "requested_by", "requested_at", "decided_by", "run")
+    list_filter = ("status",)
+    fields = ("conversation_id", "reason", "status", "requested_by", "requested_at", "decided_by", "decided_at", "run")
+    actions = ("approve", "reject")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A request is filed once and then only decided (by the actions): every field is read-only after.
+        return self.fields if obj else tuple(name for name in self.fields if name not in ("conversation_id", "reason"))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        created = purge_request_create(
+            conversation_id=obj.conversation_id, reason=obj.reason, requested_by=request.user.get_username()
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def _decide(self, request, queryset, *, approve: bool):
+        for purge in queryset:
+            try:
+                decided = purge_decide(request_id=purge.pk, decided_by=request.user.get_username(), approve=approve)
+            except PurgeRefused as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                continue
+            if approve:
+                transaction.on_commit(lambda pk=decided.pk: purge_run_task.delay(pk))
+            self.message_user(request, f"Purge request #{decided.pk} {decided.status}.", messages.SUCCESS)
+
+    @admin.action(description="Approve and run the selected purges (not your own)")
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description="Reject the selected purges (not your own)")
+    def reject(self, request, queryset):
+        self._decide(request, queryset, approve=False)

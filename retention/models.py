@@ -93,3 +93,46 @@ class DataRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.started_at if self.finished_at else None
+
+
+class PurgeStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a second operator"
+    APPROVED = "approved", "Approved, running"
+    REJECTED = "rejected", "Rejected"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class PurgeRequest(models.Model):
+    """A deletion outside the policies (a customer's erasure request): one operator asks, another approves."""
+
+    conversation_id = models.TextField(help_text="Every row of this conversation is deleted, backed up first.")
+    reason = models.TextField()
+    requested_by = models.TextField()
+    requested_at = models.DateTimeField(db_default=Now())
+    status = models.TextField(choices=PurgeStatus.choices, default=PurgeStatus.PENDING, db_default=PurgeStatus.PENDING)
+    decided_by = models.TextField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey(DataRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        db_table = "retention_purge_requests"
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=PurgeStatus.values), name="retention_purge_requests_status_check"
+            ),
+            # Two people, enforced by the database whoever writes: the requester never decides their own request.
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("requested_by")),
+                name="retention_purge_requests_two_people_check",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=PurgeStatus.PENDING, decided_by__isnull=True)
+                | (~models.Q(status=PurgeStatus.PENDING) & models.Q(decided_by__isnull=False)),
+                name="retention_purge_requests_decided_check",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Purge of {self.conversation_id} ({self.status})"

@@ -5,7 +5,8 @@ exceptions holds. The numbers come from the policy row (retention_policies); the
 
 - agent_feedback: drafts judged unsafe (safe_to_send false) younger than exception_keep_days; drafts promoted
   to the gold set (a curated reply of the same conversation with the draft's question) while that reply exists.
-- agent_approvals: pending approvals, whatever their age. Their leases and audit rows are deleted first.
+- agent_approvals: pending approvals, whatever their age. Their leases and audit rows are deleted first
+  (retention.tables.CHILDREN).
 - agent_queries: queries slower than slow_query_ms younger than exception_keep_days.
 - observability_logs: ERROR and FATAL lines younger than exception_keep_days.
 - decision_sync_event_logs: none.
@@ -15,25 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from psycopg import sql
-
-
-@dataclass(frozen=True)
-class TableRule:
-    table: str
-    # (child table, its column pointing at t.id): backed up and deleted before the parent rows.
-    children: tuple[tuple[str, str], ...] = ()
-
-
-RULES = {
-    rule.table: rule
-    for rule in (
-        TableRule("agent_feedback"),
-        TableRule("agent_approvals", children=(("approval_leases", "approval_id"), ("approval_decisions", "approval_id"))),
-        TableRule("agent_queries"),
-        TableRule("observability_logs"),
-        TableRule("decision_sync_event_logs"),
-    )
-}
 
 
 @dataclass(frozen=True)

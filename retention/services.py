@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from psycopg import sql
@@ -20,10 +21,10 @@ from psycopg import sql
 from hotdash.db_context import Role, acting_as
 from metrics.services import observability_log_create
 from retention.backup_files import BackupFileError, RunDirectory, backup_set_open
-from retention.models import DataRun, RetentionPolicy, RetentionTable, RunKind, RunStatus
-from retention.rules import RULES, Selection, selection_for
+from retention.models import DataRun, PurgeRequest, PurgeStatus, RetentionPolicy, RetentionTable, RunKind, RunStatus
+from retention.rules import Selection, selection_for
 from retention.selectors import migration_state, table_columns
-from retention.tables import BY_NAME, DEFAULT_BACKUP_TABLES, column_list, tables_check
+from retention.tables import BY_NAME, CHILDREN, DEFAULT_BACKUP_TABLES, PURGE_TABLES, column_list, tables_check
 
 # pg_advisory_lock key shared by retention runs, purges and restores: one of them at a time.
 ADVISORY_LOCK_KEY = 0x484F5444_52455431  # "HOTDRET1"
@@ -239,7 +240,7 @@ def _delete_in_chunks(
     chunk leaves its rows either in the table, or deleted and in a manifest-named file.
     """
     connection = connections["default"]
-    children = RULES[table].children if table in RULES else ()
+    children = CHILDREN.get(table, ())
     entry = report["tables"][table]
     chunk = 0
     while True:
@@ -335,6 +336,30 @@ def _one_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
+def _locked_run(kind: str, started_by: str, report: dict, work) -> dict:
+    """Run `work(run, record)` under the advisory lock with a directory, a record and a summary line."""
+    connection = connections["default"]
+    if connection.in_atomic_block:
+        raise RuntimeError(f"a {kind} run commits chunk by chunk: call it outside any transaction")
+    if not _lock_try(connection):
+        raise RetentionBusy("another retention run, purge or restore is in progress; nothing was deleted")
+    started = time.monotonic()
+    try:
+        run, record = _run_start(kind, started_by)
+        report["directory"] = str(run.path)
+        error = None
+        try:
+            work(run, record)
+        except Exception as exc:
+            error = exc
+        _run_finish(run, record, report, error, started)
+        if error is not None:
+            raise RetentionError(f"{kind} run #{record.pk} failed: {_one_line(error)}") from error
+    finally:
+        _unlock(connection)
+    return report
+
+
 def retention_run(*, tables=None, dry_run: bool = False, started_by: str = "command") -> dict:
     """Apply the retention policies (all enabled ones, or those of `tables`) and return the run's report.
 
@@ -358,34 +383,94 @@ def retention_run(*, tables=None, dry_run: bool = False, started_by: str = "comm
                 }
         return report
 
-    connection = connections["default"]
-    if connection.in_atomic_block:
-        raise RuntimeError("a retention run commits chunk by chunk: call it outside any transaction")
-    if not _lock_try(connection):
-        raise RetentionBusy("another retention run, purge or restore is in progress; nothing was deleted")
-    started = time.monotonic()
+    def work(run, record):
+        for policy in policies:
+            if not policy.enabled:
+                report["tables"][policy.table] = {"skipped": "policy disabled"}
+                continue
+            selection = selection_for(policy, now)
+            with acting_as(Role.SERVICE), connections["default"].cursor() as cursor:
+                counts = _selection_count(cursor, selection)
+            report["tables"][policy.table] = {"examined": counts["examined"], "kept": counts["kept"], "deleted": 0}
+            _delete_in_chunks(
+                run=run, record=record, report=report, table=policy.table,
+                where=selection.deletable, params=selection.params, chunk_rows=chunk_rows,
+            )
+
+    return _locked_run(RunKind.RETENTION, started_by, report, work)
+
+
+# --- Manual purges: two people -------------------------------------------------------------------------
+
+
+class PurgeRefused(Exception):
+    """A purge decision that is not allowed (its message says why, in one line); nothing changed."""
+
+
+def purge_request_create(*, conversation_id: str, reason: str, requested_by: str) -> PurgeRequest:
+    """File a request to delete every row of a conversation; it waits for a second operator."""
+    errors = {}
+    if not (conversation_id or "").strip():
+        errors["conversation_id"] = "conversation_id is required"
+    if not (reason or "").strip():
+        errors["reason"] = "a reason is required (the erasure request it answers, for one)"
+    if not (requested_by or "").strip():
+        errors["requested_by"] = "requested_by is required"
+    if errors:
+        raise ValidationError(errors)
+    return PurgeRequest.objects.create(
+        conversation_id=conversation_id.strip(), reason=reason.strip(), requested_by=requested_by
+    )
+
+
+@transaction.atomic
+def purge_decide(*, request_id: int, decided_by: str, approve: bool) -> PurgeRequest:
+    """Approve or reject a pending request. The requester may not decide their own (PurgeRefused; the
+    database's CHECK refuses it too, whoever writes)."""
+    purge = PurgeRequest.objects.select_for_update().get(pk=request_id)
+    if purge.status != PurgeStatus.PENDING:
+        raise PurgeRefused(f"purge request #{purge.pk} is already {purge.status}")
+    if decided_by == purge.requested_by:
+        raise PurgeRefused(
+            f"{decided_by} requested purge #{purge.pk} and cannot {'approve' if approve else 'reject'} it:"
+            " another operator must"
+        )
+    purge.status = PurgeStatus.APPROVED if approve else PurgeStatus.REJECTED
+    purge.decided_by = decided_by
+    purge.decided_at = timezone.now()
+    purge.save(update_fields=["status", "decided_by", "decided_at"])
+    return purge
+
+
+def purge_run(request_id: int) -> dict:
+    """Delete every row of an approved request's conversation, backed up first, like a retention run."""
+    with acting_as(Role.SERVICE):
+        purge = PurgeRequest.objects.get(pk=request_id)
+    if purge.status != PurgeStatus.APPROVED:
+        raise PurgeRefused(f"purge request #{purge.pk} is {purge.status}, not approved: nothing runs")
+    chunk_rows = _chunk_rows()
+    where = sql.SQL("t.conversation_id = %(conversation_id)s")
+    params = {"conversation_id": purge.conversation_id}
+    report: dict = {"kind": RunKind.PURGE, "dry_run": False, "directory": None, "tables": {}, "request": purge.pk}
+
+    def work(run, record):
+        with acting_as(Role.SERVICE):
+            PurgeRequest.objects.filter(pk=purge.pk).update(run=record)
+        for table in PURGE_TABLES:
+            report["tables"][table] = {"examined": 0, "kept": {}, "deleted": 0}
+            _delete_in_chunks(
+                run=run, record=record, report=report, table=table, where=where, params=params, chunk_rows=chunk_rows
+            )
+            report["tables"][table]["examined"] = report["tables"][table]["deleted"]
+
     try:
-        run, record = _run_start(RunKind.RETENTION, started_by)
-        report["directory"] = str(run.path)
-        error = None
-        try:
-            for policy in policies:
-                if not policy.enabled:
-                    report["tables"][policy.table] = {"skipped": "policy disabled"}
-                    continue
-                selection = selection_for(policy, now)
-                with acting_as(Role.SERVICE), connection.cursor() as cursor:
-                    counts = _selection_count(cursor, selection)
-                report["tables"][policy.table] = {"examined": counts["examined"], "kept": counts["kept"], "deleted": 0}
-                _delete_in_chunks(
-                    run=run, record=record, report=report, table=policy.table,
-                    where=selection.deletable, params=selection.params, chunk_rows=chunk_rows,
-                )
-        except Exception as exc:
-            error = exc
-        _run_finish(run, record, report, error, started)
-        if error is not None:
-            raise RetentionError(f"retention run #{record.pk} failed: {_one_line(error)}") from error
-    finally:
-        _unlock(connection)
+        _locked_run(RunKind.PURGE, f"purge #{purge.pk} approved by {purge.decided_by}", report, work)
+    except RetentionBusy:
+        raise  # nothing ran: the request stays approved and runs when queued again
+    except RetentionError:
+        with acting_as(Role.SERVICE):
+            PurgeRequest.objects.filter(pk=purge.pk).update(status=PurgeStatus.FAILED)
+        raise
+    with acting_as(Role.SERVICE):
+        PurgeRequest.objects.filter(pk=purge.pk).update(status=PurgeStatus.DONE)
     return report

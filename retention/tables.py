@@ -44,6 +44,16 @@ DEFAULT_BACKUP_TABLES = (
 )
 OPTIONAL_BACKUP_TABLES = ("facts", "decision_sync_event_logs", "observability_logs", "approval_leases")
 
+# Rows that point at a table's rows without a cascading foreign key: (child table, its column pointing at id).
+# Retention and purges back them up and delete them before their parents.
+CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
+    "agent_approvals": (("approval_leases", "approval_id"), ("approval_decisions", "approval_id")),
+    "agent_run": (("agent_qc", "run_id"),),
+}
+
+# What a manual purge deletes for one conversation (the gold set is curated, and not purged with it).
+PURGE_TABLES = ("agent_feedback", "agent_approvals", "agent_queries", "agent_run")
+
 # The apps whose migrations decide the shape of these tables (recorded in every manifest).
 SCHEMA_APPS = ("hotdash", "approvals", "feedback", "metrics")
 

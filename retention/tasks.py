@@ -1,9 +1,15 @@
 from celery import shared_task
 
-from retention.services import retention_run
+from retention.services import purge_run, retention_run
 
 
 @shared_task
 def retention_run_task(tables: list[str] | None = None) -> dict:
     """Beat's retention runs (schedules installed by migration); returns the run's report."""
     return retention_run(tables=tables, started_by="beat")
+
+
+@shared_task
+def purge_run_task(request_id: int) -> dict:
+    """An approved manual purge, queued when the second operator approves it in the admin."""
+    return purge_run(request_id)

@@ -117,6 +117,13 @@ TABLES = {
         "INSERT INTO retention_runs (kind, started_by) VALUES ('backup', %(t)s)",
         "UPDATE retention_runs SET error = 'checked' WHERE id = %(id)s",
     ),
+    "retention_purge_requests": Table(
+        "retention_purge_requests", "project",
+        "INSERT INTO retention_purge_requests (conversation_id, reason, requested_by) VALUES (%(t)s, 'erasure', 'olga')",
+        # A second operator's decision: the one update operators may make.
+        "UPDATE retention_purge_requests SET status = 'rejected', decided_by = 'omar', decided_at = now()"
+        " WHERE id = %(id)s",
+    ),
 }
 
 # (role, table): (SELECT, INSERT, UPDATE, DELETE), each as the outcomes for (own, other, none).
@@ -136,6 +143,7 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     # Operators change the numbers of the retention policies and read the runs.
     (Role.OPERATOR, "retention_policies"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.OPERATOR, "retention_runs"): READ_ALL,
+    (Role.OPERATOR, "retention_purge_requests"): ("YYY", "YYY", "YYY", "DDD"),
     # Annotators: every draft (annotation columns only) and the gold set, which they extend.
     (Role.ANNOTATOR, "agent_feedback"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.ANNOTATOR, "support_curated_replies"): ("YYY", "YYY", "DDD", "DDD"),
@@ -146,7 +154,7 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
         (Role.MONITORING, t): READ_ALL
         for t in (
             "agent_queries", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc",
-            "retention_policies", "retention_runs",
+            "retention_policies", "retention_runs", "retention_purge_requests",
         )
     },
     # The AI read-only role reads facts across projects, nothing else.
@@ -167,6 +175,7 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     (Role.SUPERVISOR, "decision_sync_event_logs"): READ_ALL,
     (Role.SUPERVISOR, "retention_policies"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "retention_runs"): READ_ALL,
+    (Role.SUPERVISOR, "retention_purge_requests"): ("YYY", "YYY", "YYY", "DDD"),
     **{(Role.SUPERVISOR, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_run", "agent_qc")},
 }
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")

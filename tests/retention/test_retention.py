@@ -1,5 +1,6 @@
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -165,7 +166,7 @@ def test_every_deleted_row_is_in_the_run_s_backup_and_restore_brings_it_back():
 
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    backup = backup_set_open(__import__("pathlib").Path(report["directory"]))
+    backup = backup_set_open(Path(report["directory"]))
     assert sum(f["rows"] for f in backup.manifest["files"] if f["table"] == "agent_queries") == 3
     assert backup.manifest["kind"] == "retention" and backup.manifest["completed_at"]
     backup_restore(backup.path)
