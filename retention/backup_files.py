@@ -92,7 +92,8 @@ class RunDirectory:
     def create(cls, root: Path, kind: str, migrations: dict[str, list[str]]) -> RunDirectory:
         created_at = datetime.now(UTC)
         root.mkdir(parents=True, exist_ok=True)
-        path = root / f"{kind}-{created_at:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        # Microseconds: names sort in creation order (pruning keeps the newest), even for runs a second apart.
+        path = root / f"{kind}-{created_at:%Y%m%dT%H%M%S.%f}Z-{secrets.token_hex(3)}"
         path.mkdir()
         _fsync_directory(root)
         run = cls(path=path, kind=kind, migrations=migrations, created_at=created_at)

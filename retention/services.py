@@ -82,6 +82,31 @@ def backup_create(*, tables=None, output: Path | None = None) -> RunDirectory:
     return run
 
 
+def backup_run(*, tables=None, output: Path | None = None, started_by: str = "command") -> DataRun:
+    """backup_create, recorded as a run (admin, with download links); ValueError for an unknown table first."""
+    tables_check(tables or DEFAULT_BACKUP_TABLES)
+    with acting_as(Role.SERVICE):
+        record = DataRun.objects.create(kind=RunKind.BACKUP, started_by=started_by)
+    try:
+        run = backup_create(tables=tables, output=output)
+    except Exception as exc:
+        with acting_as(Role.SERVICE):
+            DataRun.objects.filter(pk=record.pk).update(
+                status=RunStatus.FAILED, error=_one_line(exc), finished_at=timezone.now()
+            )
+        raise
+    with acting_as(Role.SERVICE):
+        DataRun.objects.filter(pk=record.pk).update(
+            status=RunStatus.SUCCEEDED,
+            finished_at=timezone.now(),
+            directory=str(run.path),
+            report={data_file.table: {"rows": data_file.rows} for data_file in run.files},
+            files=[data_file.as_json() for data_file in run.files],
+        )
+        record.refresh_from_db()
+    return record
+
+
 def backups_prune(root: Path, *, keep: int) -> list[Path]:
     """Remove all but the newest `keep` backup directories (retention and purge directories are kept)."""
     backups = sorted(path for path in root.glob("backup-*") if path.is_dir())

@@ -17,7 +17,8 @@ def backup_dir(tmp_path, settings):
 def production_policies(request):
     """The policies migrate installs. A transactional test that uses the owner connection ends with Django's
     flush, which empties every table, so they are put back (idempotently, by the migration's own function)."""
-    if request.node.get_closest_marker("django_db") is None:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or "owner" not in marker.kwargs.get("databases", ()):
         return
     seed = importlib.import_module("retention.migrations.0003_production_policies").seed
     seed(apps, SimpleNamespace(connection=connections["owner"]))

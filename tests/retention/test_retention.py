@@ -235,3 +235,24 @@ def test_the_text_report_names_tables_exceptions_and_the_backup(capsys):
     ]
     with pytest.raises(CommandError, match="no retention policy for table 'facts'"):
         call_command("retention", "--table", "facts")
+
+
+def test_the_daily_backup_is_scheduled_by_migrate_and_runs_through_a_worker(celery_worker):
+    from retention.tasks import backup_task
+
+    call_command("migrate", "retention", "0006_purge_requests_rls", verbosity=0)
+    assert not PeriodicTask.objects.filter(task="retention.tasks.backup_task").exists()
+    call_command("migrate", "retention", verbosity=0)
+    task = PeriodicTask.objects.get(task="retention.tasks.backup_task")
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week, str(task.crontab.timezone)) == (
+        "0", "2", "*", "UTC"
+    )
+    story()
+
+    result = backup_task.delay().get(timeout=120)
+
+    with acting_as(Role.SERVICE):
+        run = DataRun.objects.get(pk=result["run"])
+    assert (run.kind, run.status, run.started_by) == ("backup", "succeeded", "beat")
+    assert run.report["agent_queries"] == {"rows": 5}
+    assert backup_set_open(Path(result["directory"])).manifest["kind"] == "backup"

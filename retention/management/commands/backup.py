@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from retention.services import backup_create
+from retention.services import backup_run
 from retention.tables import DEFAULT_BACKUP_TABLES, OPTIONAL_BACKUP_TABLES
 
 
@@ -23,9 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, tables, output, **options):
         try:
-            run = backup_create(tables=tables, output=output)
+            run = backup_run(tables=tables, output=output, started_by="command")
         except (ValueError, OSError) as exc:
             raise CommandError(str(exc)) from None
         for data_file in run.files:
-            self.stdout.write(f"{data_file.table}: {data_file.rows} rows")
-        self.stdout.write(str(run.path))
+            self.stdout.write(f"{data_file['table']}: {data_file['rows']} rows")
+        self.stdout.write(run.directory)
