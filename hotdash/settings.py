@@ -25,6 +25,12 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key" if DEBU
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 HOTDASH_DATA_DIR = Path(env("HOTDASH_DATA_DIR", default=str(BASE_DIR / ".hotdash"))).resolve()
+# Backups, retention runs and purges each write a directory here (docs/retention.md); the newest
+# HOTDASH_BACKUP_KEEP backups are kept, retention and purge directories until an operator removes them.
+HOTDASH_BACKUP_DIR = Path(env("HOTDASH_BACKUP_DIR", default=str(HOTDASH_DATA_DIR / "backups"))).resolve()
+HOTDASH_BACKUP_KEEP = env.int("HOTDASH_BACKUP_KEEP", default=7)
+# Rows per retention chunk (one transaction each), at most 10,000.
+HOTDASH_RETENTION_CHUNK_ROWS = env.int("HOTDASH_RETENTION_CHUNK_ROWS", default=10_000)
 
 # API tokens are signed with a key of their own: rotating it logs every API client out without touching
 # sessions, and a leaked SECRET_KEY does not let anyone mint tokens. DEBUG alone may fall back to a key kept

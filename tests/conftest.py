@@ -22,7 +22,10 @@ from hotdash.celery import app as celery_app
 from hotdash.db_context import Role, acting_as
 
 # Kept between tests: the schema's history, and what migrate itself installs (groups, permissions, schedules).
-KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission", "auth_group", "auth_group_permissions"}
+KEPT_TABLES = {
+    "django_migrations", "django_content_type", "auth_permission", "auth_group", "auth_group_permissions",
+    "retention_policies",
+}
 KEPT_PREFIXES = ("django_celery_beat_",)
 
 
@@ -111,7 +114,7 @@ def celery_env(queue: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """A `celery worker` subprocess on a queue of its own, reading the test database as hotdash_app.
 
     It is torn down before the test database is dropped (it depends on django_db_setup).
@@ -119,6 +122,8 @@ def celery_worker(django_db_setup, django_db_blocker):
     queue = f"hotdash-test-{uuid.uuid4().hex[:8]}"
     hostname = f"{queue}@localhost"
     env = celery_env(queue)
+    # Backups and retention runs of tasks land in the test session's temporary directory, not the checkout's.
+    env["HOTDASH_BACKUP_DIR"] = str(tmp_path_factory.mktemp("worker-backups"))
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "hotdash", "worker", "-P", "solo", "-Q", queue, "-n", hostname,
          "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],

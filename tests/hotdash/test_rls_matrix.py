@@ -108,6 +108,29 @@ TABLES = {
         " VALUES (now(), %(t)s, 1, 0, 0, '{}')",
         "UPDATE dbhealth_reports SET ok = ok WHERE id = %(id)s",
     ),
+    # Retention policies and runs hold no tenant data: the setting is set and ignored.
+    "retention_policies": Table(
+        "retention_policies", "project",
+        "INSERT INTO retention_policies (\"table\", keep_days)"
+        " VALUES (CASE WHEN %(t)s = 'tenant-a' THEN 'agent_feedback' ELSE 'agent_queries' END, 30)"
+        " ON CONFLICT (\"table\") DO UPDATE SET keep_days = EXCLUDED.keep_days",
+        "UPDATE retention_policies SET notes = 'checked' WHERE id = %(id)s",
+        seed="INSERT INTO retention_policies (\"table\", keep_days)"
+        " VALUES (CASE WHEN %(t)s = 'tenant-a' THEN 'observability_logs' ELSE 'decision_sync_event_logs' END, 30)"
+        " ON CONFLICT (\"table\") DO UPDATE SET keep_days = EXCLUDED.keep_days",
+    ),
+    "retention_runs": Table(
+        "retention_runs", "project",
+        "INSERT INTO retention_runs (kind, started_by) VALUES ('backup', %(t)s)",
+        "UPDATE retention_runs SET error = 'checked' WHERE id = %(id)s",
+    ),
+    "retention_purge_requests": Table(
+        "retention_purge_requests", "project",
+        "INSERT INTO retention_purge_requests (conversation_id, reason, requested_by) VALUES (%(t)s, 'erasure', 'olga')",
+        # A second operator's decision: the one update operators may make.
+        "UPDATE retention_purge_requests SET status = 'rejected', decided_by = 'omar', decided_at = now()"
+        " WHERE id = %(id)s",
+    ),
 }
 
 # (role, table): (SELECT, INSERT, UPDATE, DELETE), each as the outcomes for (own, other, none).
@@ -134,6 +157,10 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     (Role.OPERATOR, "agent_approvals"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.OPERATOR, "agent_queries"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.OPERATOR, "decision_sync_event_logs"): READ_ALL,
+    # Operators change the numbers of the retention policies and read the runs.
+    (Role.OPERATOR, "retention_policies"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.OPERATOR, "retention_runs"): READ_ALL,
+    (Role.OPERATOR, "retention_purge_requests"): ("YYY", "YYY", "YYY", "DDD"),
     # Annotators: every draft (annotation columns only) and the gold set, which they extend.
     (Role.ANNOTATOR, "agent_feedback"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.ANNOTATOR, "support_curated_replies"): ("YYY", "YYY", "DDD", "DDD"),
@@ -143,8 +170,10 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     # reports.
     **{
         (Role.MONITORING, t): READ_ALL
-        for t in ("agent_queries", "facts", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc",
-                  "dbhealth_reports")
+        for t in (
+            "agent_queries", "facts", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc",
+            "dbhealth_reports", "retention_policies", "retention_runs", "retention_purge_requests",
+        )
     },
     # The AI read-only role reads facts across projects, nothing else.
     (Role.AI_READONLY, "facts"): READ_ALL,
@@ -163,10 +192,10 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     (Role.SUPERVISOR, "agent_approvals"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "agent_queries"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "decision_sync_event_logs"): READ_ALL,
-    **{
-        (Role.SUPERVISOR, t): READ_ALL
-        for t in ("agent_feedback", "support_curated_replies", "agent_run", "agent_qc", "dbhealth_reports")
-    },
+    (Role.SUPERVISOR, "retention_policies"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.SUPERVISOR, "retention_runs"): READ_ALL,
+    (Role.SUPERVISOR, "retention_purge_requests"): ("YYY", "YYY", "YYY", "DDD"),
+    **{(Role.SUPERVISOR, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_run", "agent_qc", "dbhealth_reports")},
 }
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 CELLS = ("own", "other", "none")
