@@ -153,6 +153,13 @@ HOTDASH_APPROVAL_SLA_SECONDS = env.int("HOTDASH_APPROVAL_SLA_SECONDS", default=5
 HOTDASH_APPROVAL_LEASE_SECONDS = env.int("HOTDASH_APPROVAL_LEASE_SECONDS", default=120)
 HOTDASH_API_MAX_BODY_BYTES = env.int("HOTDASH_API_MAX_BODY_BYTES", default=1024 * 1024)
 
+# Training-data exports (README, "Configuration"; docs/exports.md). Web and workers must share the directory.
+HOTDASH_EXPORT_DIR = Path(env("HOTDASH_EXPORT_DIR", default=str(HOTDASH_DATA_DIR / "exports"))).resolve()
+HOTDASH_EXPORT_KEEP_DAYS = env.int("HOTDASH_EXPORT_KEEP_DAYS", default=30)
+HOTDASH_EXPORT_CHUNK_ROWS = env.int("HOTDASH_EXPORT_CHUNK_ROWS", default=5000)
+HOTDASH_EXPORT_PHONE_REGIONS = env.list("HOTDASH_EXPORT_PHONE_REGIONS", default=["US", "GB", "CA", "DE", "FR", "BR"])
+HOTDASH_EXPORT_PHONE_LENIENCY = env.str("HOTDASH_EXPORT_PHONE_LENIENCY", default="valid")
+
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("HOTDASH_ACCESS_TOKEN_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(hours=env.int("HOTDASH_REFRESH_TOKEN_HOURS", default=12)),

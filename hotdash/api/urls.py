@@ -8,4 +8,5 @@ urlpatterns = [
     path("auth/token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
     path("", include("approvals.api.urls")),
     path("", include("metrics.api.urls")),
+    path("", include("feedback.api.urls")),
 ]
