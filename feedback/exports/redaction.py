@@ -2,9 +2,10 @@
 
 Each kind has its own detector, tuned to miss what must survive (order numbers, prices, dates and times,
 timestamps, tracking numbers, versions, file names, URLs). Phones are found by `phonenumbers`' matcher, not a
-regex; what it matches inside a date, a time, a price, an order number, a version or an identifier that mixes
-letters and digits (tracking numbers, SKUs, file names) is ignored, since those are the matcher's known false
-positives (`05.10.1986` read as a German number, `INV-2024-000123` as an American one).
+regex; dates, times, prices, order numbers, versions and identifiers that mix letters and digits (tracking numbers,
+SKUs, file names) are hidden from it first, since those are the matcher's known false
+positives (`05.10.1986` read as a German number, `INV-2024-000123` as an American one): the matcher reads the
+text with those blanked out.
 
 Every check that can be skipped is gated by a cheap test first (an '@', a run of digits), because most texts
 hold no personal data and the export's speed is the redactor's speed.
@@ -77,7 +78,8 @@ _PROTECTED_RE = re.compile(
             r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![.\d])",  # address-shaped, past 255: 300.168.1.1
             r"(?<![\d.])\d+[.,]\d{1,2}(?![.,\d])",  # decimals: 58.40, 3,5
             # Identifiers that mix letters and digits: tracking numbers, SKUs, invoices, file names, v2.4.1
-            r"[\w.-]*[A-Za-z_][\w.-]*\d[\w.-]*|[\w.-]*\d[\w.-]*[A-Za-z_][\w.-]*",
+            # (tried at the start of a token only: the lookbehind keeps this linear in the text's length)
+            r"(?<![\w.-])(?=[\w.-]*?\d)(?=[\w.-]*?[A-Za-z_])[\w.-]+",
         ]
     )
 )
@@ -253,21 +255,25 @@ class Redactor:
         return _CARD_RE.sub(replace, text)
 
     def _sub_phones(self, text: str) -> str:
+        # The matcher reads the text with what must survive blanked out (same length, so offsets hold): it never
+        # sees a date, a price or a tracking number, and it does not run at all when no run of digits is left.
+        pieces, last = [], 0
+        for match in _PROTECTED_RE.finditer(text):
+            pieces.append(text[last : match.start()])
+            pieces.append(" " * (match.end() - match.start()))
+            last = match.end()
+        masked = "".join(pieces) + text[last:] if pieces else text
+        if masked is not text and not _PHONE_GATE_RE.search(masked):
+            return text
         spans: set[tuple[int, int]] = set()
         for region in self.regions:
-            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=self.leniency):
+            for match in phonenumbers.PhoneNumberMatcher(masked, region, leniency=self.leniency):
                 spans.add((match.start, match.end))
-        if not spans:
-            return text
-        protected = [match.span() for match in _PROTECTED_RE.finditer(text)]
-        kept = []
+        kept: list[tuple[int, int]] = []
         # Widest first, so a number found whole by one region wins over a part of it found by another.
         for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
-            if any(start < p_end and p_start < end for p_start, p_end in protected):
-                continue
-            if kept and start < kept[-1][1]:
-                continue
-            kept.append((start, end))
+            if not kept or start >= kept[-1][1]:
+                kept.append((start, end))
         for start, end in reversed(kept):
             text = text[:start] + PHONE + text[end:]
         self.counts["phone"] += len(kept)
