@@ -41,6 +41,7 @@ DEFAULT_REGIONS = ("US", "GB", "CA", "DE", "FR", "BR")
 # (mailto:, ?email=...) it is still an email.
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 
+_IPV4_GATE_RE = re.compile(r"\d\.\d{1,3}\.\d")
 _IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 # Hex groups with at least two colons, optionally ending in an IPv4 address; ipaddress decides.
 _IPV6_RE = re.compile(
@@ -199,7 +200,7 @@ class Redactor:
             return text
         if "@" in text:
             text = self._sub(_EMAIL_RE, EMAIL, "email", text)
-        if "." in text:
+        if _IPV4_GATE_RE.search(text):
             text = self._sub_ipv4(text)
         if text.count(":") >= 2:
             text = self._sub_ipv6(text)
@@ -255,26 +256,68 @@ class Redactor:
         return _CARD_RE.sub(replace, text)
 
     def _sub_phones(self, text: str) -> str:
-        # The matcher reads the text with what must survive blanked out (same length, so offsets hold): it never
-        # sees a date, a price or a tracking number, and it does not run at all when no run of digits is left.
+        spans: list[tuple[int, int]] = []
+        for start, end in _digit_windows(text):
+            spans.extend(self._phones_in(text, start, end))
+        for start, end in reversed(spans):
+            text = text[:start] + PHONE + text[end:]
+        self.counts["phone"] += len(spans)
+        return text
+
+    def _phones_in(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Phone numbers in text[start:end], as spans of `text`.
+
+        The matcher reads the window with what must survive blanked out (same length, so offsets hold): it never
+        sees a date, a price or a tracking number, and it does not run when no run of digits is left. Regions are
+        tried in order until one finds a number: an international number is found by the first.
+        """
+        window = text[start:end]
         pieces, last = [], 0
-        for match in _PROTECTED_RE.finditer(text):
-            pieces.append(text[last : match.start()])
+        for match in _PROTECTED_RE.finditer(window):
+            pieces.append(window[last : match.start()])
             pieces.append(" " * (match.end() - match.start()))
             last = match.end()
-        masked = "".join(pieces) + text[last:] if pieces else text
-        if masked is not text and not _PHONE_GATE_RE.search(masked):
-            return text
-        spans: set[tuple[int, int]] = set()
+        if pieces:
+            window = "".join(pieces) + window[last:]
+            if not _PHONE_GATE_RE.search(window):
+                return []
+        found: set[tuple[int, int]] = set()
         for region in self.regions:
-            for match in phonenumbers.PhoneNumberMatcher(masked, region, leniency=self.leniency):
-                spans.add((match.start, match.end))
+            for match in phonenumbers.PhoneNumberMatcher(window, region, leniency=self.leniency):
+                found.add((start + match.start, start + match.end))
+            if found and _all_digit_runs_covered(window, start, found):
+                break
         kept: list[tuple[int, int]] = []
         # Widest first, so a number found whole by one region wins over a part of it found by another.
-        for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
-            if not kept or start >= kept[-1][1]:
-                kept.append((start, end))
-        for start, end in reversed(kept):
-            text = text[:start] + PHONE + text[end:]
-        self.counts["phone"] += len(kept)
-        return text
+        for span in sorted(found, key=lambda span: (span[0], -span[1])):
+            if not kept or span[0] >= kept[-1][1]:
+                kept.append(span)
+        return kept
+
+
+# Context kept around a run of digits: the words a date, a price or a time continues into ("9:30 AM", "12.50
+# EUR"), extended to whole tokens so a URL or an identifier is seen whole.
+_WINDOW_CONTEXT = 12
+
+
+def _digit_windows(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` around its runs of six or more digits, merged where they overlap."""
+    windows: list[tuple[int, int]] = []
+    for match in _PHONE_GATE_RE.finditer(text):
+        start, end = max(0, match.start() - _WINDOW_CONTEXT), min(len(text), match.end() + _WINDOW_CONTEXT)
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _all_digit_runs_covered(window: str, offset: int, found: set[tuple[int, int]]) -> bool:
+    return all(
+        any(start <= offset + run.start() and offset + run.end() <= end for start, end in found)
+        for run in _PHONE_GATE_RE.finditer(window)
+    )

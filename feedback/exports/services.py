@@ -101,7 +101,8 @@ def _draft_record(row: tuple, redactor: Redactor) -> dict:
     id_, conversation_id, created_at, input_text, model_draft, safe, labels, rubric, notes, meta = row
     # Django's connection hands jsonb over as text (its JSONField parses it); so do we.
     rubric = json.loads(rubric) if rubric else None
-    names = names_from_meta(json.loads(meta)) if meta and meta != "{}" else ()
+    # Most rows name nobody: the text is searched before it is parsed.
+    names = names_from_meta(json.loads(meta)) if meta and "name" in meta else ()
     redact = redactor.redact
     return {
         "id": id_,
