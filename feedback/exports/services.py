@@ -52,7 +52,7 @@ def training_export_progress(export: TrainingExport) -> tuple[int, int | None]:
 
 def training_export_request(*, format: str, filters: ExportFilters, requested_by: str) -> TrainingExport:
     """Queue an export for the worker, as the caller's role; it is sent once the caller's transaction commits."""
-    from feedback.tasks import training_export_task
+    from feedback.tasks import training_export_task  # the task module imports this one
 
     export = TrainingExport.objects.create(
         format=export_format_parse(format), filters=filters.as_json(), requested_by=requested_by
@@ -226,7 +226,11 @@ def training_export_run(export_id: int, *, output: Path | None = None, progress:
             return export
         export.status, export.started_at = ExportStatus.RUNNING, timezone.now()
         export.save(update_fields=["status", "started_at"])
-    training_exports_prune()
+    try:
+        training_exports_prune()
+    except Exception:
+        # Old files staying a little longer is no reason to fail (and leave "running") the export asked for now.
+        logger.exception("pruning old training exports failed")
 
     def report(done: int, total: int) -> None:
         cache.set(_progress_key(export_id), (done, total), _PROGRESS_TTL)

@@ -208,3 +208,25 @@ def test_old_files_are_pruned_and_their_rows_kept(export_dir):
         rows = dict(TrainingExport.objects.values_list("finished_at", "file_path"))
     assert sorted(rows.values(), key=str) == sorted([None, str(paths[1])], key=str)
     paths[1].unlink()
+
+
+def test_an_export_succeeds_when_pruning_old_files_fails(tmp_path, export_dir):
+    # given an old export whose "file" cannot be deleted (a directory stands in its place)
+    stuck = Path(export_dir) / "training-drafts-stuck.jsonl"
+    stuck.mkdir()
+    with acting_as(Role.SERVICE):
+        TrainingExport.objects.create(
+            format="jsonl", requested_by="test", status=ExportStatus.SUCCEEDED, file_path=str(stuck),
+            finished_at=timezone.now() - timedelta(days=40),
+        )
+        AgentFeedbackFactory(safe_to_send=True)
+
+    try:
+        # when the next export runs, then it is written all the same (and not left "running")
+        path = export(tmp_path, "after.jsonl")
+    finally:
+        stuck.rmdir()
+
+    assert manifest_of(path)["rows"] == 1
+    with acting_as(Role.QA):
+        assert list(TrainingExport.objects.order_by("pk").values_list("status", flat=True)) == ["succeeded", "succeeded"]
