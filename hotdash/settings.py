@@ -145,6 +145,11 @@ SPECTACULAR_SETTINGS = {
     # The API's description is public; every endpoint it describes still needs a token.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Two choice sets share the field name "status": each gets a name of its own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalStatusEnum": "approvals.models.ApprovalStatus",
+        "ExportStatusEnum": "feedback.models.ExportStatus",
+    },
 }
 
 # The approval queue (README, "Configuration").
