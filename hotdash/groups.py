@@ -46,6 +46,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     QA: {
         "feedback.agentfeedback": ("view",),
         "feedback.supportcuratedreply": ("view",),
+        # QA reads training data: it requests exports and downloads them.
+        "feedback.trainingexport": ("view", "add"),
         "metrics.agentquery": ("view",),
         "metrics.agentrun": ("view",),
         "metrics.agentqc": ("view",),

@@ -230,6 +230,11 @@ SPECTACULAR_SETTINGS = {
     # The API's description is public; every endpoint it describes still needs a token.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Two choice sets share the field name "status": each gets a name of its own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalStatusEnum": "approvals.models.ApprovalStatus",
+        "ExportStatusEnum": "feedback.models.ExportStatus",
+    },
 }
 
 # The approval queue (README, "Configuration").
@@ -239,6 +244,13 @@ HOTDASH_APPROVAL_LEASE_SECONDS = env.int("HOTDASH_APPROVAL_LEASE_SECONDS", defau
 HOTDASH_API_MAX_BODY_BYTES = env.int("HOTDASH_API_MAX_BODY_BYTES", default=1024 * 1024)
 HOTDASH_API_MAX_JSON_DEPTH = env.int("HOTDASH_API_MAX_JSON_DEPTH", default=64)
 HOTDASH_HEALTH_DETAILS_CACHE_SECONDS = env.int("HOTDASH_HEALTH_DETAILS_CACHE_SECONDS", default=5)
+
+# Training-data exports (README, "Configuration"; docs/exports.md). Web and workers must share the directory.
+HOTDASH_EXPORT_DIR = Path(env("HOTDASH_EXPORT_DIR", default=str(HOTDASH_DATA_DIR / "exports"))).resolve()
+HOTDASH_EXPORT_KEEP_DAYS = env.int("HOTDASH_EXPORT_KEEP_DAYS", default=30)
+HOTDASH_EXPORT_CHUNK_ROWS = env.int("HOTDASH_EXPORT_CHUNK_ROWS", default=5000)
+HOTDASH_EXPORT_PHONE_REGIONS = env.list("HOTDASH_EXPORT_PHONE_REGIONS", default=["US", "GB", "CA", "DE", "FR", "BR"])
+HOTDASH_EXPORT_PHONE_LENIENCY = env.str("HOTDASH_EXPORT_PHONE_LENIENCY", default="valid")
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("HOTDASH_ACCESS_TOKEN_MINUTES", default=15)),

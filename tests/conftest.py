@@ -17,6 +17,7 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.db import connections
+from django.test import override_settings
 
 from hotdash.celery import app as celery_app
 from hotdash.db_context import Role, acting_as
@@ -61,6 +62,14 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         teardown_databases(db_cfg, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def export_dir(tmp_path_factory):
+    """Training exports of the session, and of its Celery worker, go to a temporary directory, not .hotdash/."""
+    path = tmp_path_factory.mktemp("exports")
+    with override_settings(HOTDASH_EXPORT_DIR=path):
+        yield path
 
 
 @pytest.fixture(autouse=True)
@@ -109,12 +118,13 @@ def celery_env(queue: str) -> dict:
         DATABASE_URL=database_url(settings.DATABASES["default"]),
         DATABASE_OWNER_URL=database_url(settings.DATABASES["owner"]),
         CELERY_TASK_DEFAULT_QUEUE=queue,
+        HOTDASH_EXPORT_DIR=str(settings.HOTDASH_EXPORT_DIR),
     )
     return env
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory, export_dir):
     """A `celery worker` subprocess on a queue of its own, reading the test database as hotdash_app.
 
     It is torn down before the test database is dropped (it depends on django_db_setup).

@@ -148,7 +148,7 @@ def test_fail_closed_no_role_and_no_tenant_reads_nothing(table):
     sorted(
         DOMAIN_TABLES
         - {"support_curated_replies", "approval_decisions", "approval_leases", "dbhealth_reports", "retention_policies",
-           "retention_runs", "retention_purge_requests"}
+           "retention_runs", "retention_purge_requests", "training_exports"}
     ),
 )
 def test_fail_closed_a_tenant_without_tenant_settings_reads_no_row(table):

@@ -70,6 +70,11 @@ TABLES = {
         seed="INSERT INTO support_curated_replies (conversation_id, source_message_id, question, reply)"
         " VALUES (%(t)s, 'seed-' || %(t)s, 'q', 'r')",
     ),
+    "training_exports": Table(
+        "training_exports", "conversation_id",
+        "INSERT INTO training_exports (format, requested_by) VALUES ('jsonl', %(t)s)",
+        "UPDATE training_exports SET status = status WHERE id = %(id)s",
+    ),
     "agent_run": Table(
         "agent_run", "conversation_id",
         "INSERT INTO agent_run (run_id, agent_name, conversation_id, started_at) VALUES ('new-' || %(t)s, 'a', %(t)s, now())",
@@ -166,6 +171,9 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     (Role.ANNOTATOR, "support_curated_replies"): ("YYY", "YYY", "DDD", "DDD"),
     # QA reads drafts, the gold set, queries, runs and checks.
     **{(Role.QA, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_queries", "agent_run", "agent_qc")},
+    # Who may read training data (QA, the AI read-only role, supervisors through QA) requests exports and
+    # follows them; the service runs them.
+    **{(role, "training_exports"): ("YYY", "YYY", "DDD", "DDD") for role in (Role.QA, Role.AI_READONLY, Role.SUPERVISOR)},
     # Monitoring reads queries, every project's facts, telemetry, logs, runs and checks, and the database health
     # reports.
     **{
@@ -275,3 +283,14 @@ def test_access_matrix(role, table):
 def test_the_matrix_names_only_real_roles_and_tables():
     assert {role for role, _ in MATRIX} <= set(Role)
     assert {table for _, table in MATRIX} <= set(TABLES)
+
+
+def test_a_requester_cannot_start_an_export_past_queued_or_point_it_at_a_file():
+    # The download endpoint serves file_path: only the service that runs an export may set it.
+    for column, sql in [
+        ("status", "INSERT INTO training_exports (format, requested_by, status) VALUES ('jsonl', 'qa', 'succeeded')"),
+        ("file_path", "INSERT INTO training_exports (format, requested_by, file_path) VALUES ('jsonl', 'qa', '/etc/passwd')"),
+        ("manifest", "INSERT INTO training_exports (format, requested_by, manifest) VALUES ('jsonl', 'qa', '{\"rows\": 1}')"),
+        ("error", "INSERT INTO training_exports (format, requested_by, error) VALUES ('jsonl', 'qa', 'none')"),
+    ]:
+        assert outcome(Role.QA, {}, sql, {}, "INSERT") == "R", column
