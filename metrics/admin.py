@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.urls import path
 
 from hotdash.admin import (
     ConsoleModelAdmin,
@@ -21,6 +22,7 @@ from hotdash.admin import (
     truncated,
 )
 from hotdash.db_context import Role
+from metrics.dashboard import dashboard_tiles
 from metrics.dbhealth.report import Level
 from metrics.dbhealth.sections import TITLES
 from metrics.models import (
@@ -332,3 +334,15 @@ class DataQualityRuleAdmin(MetricsListAdmin):
 class MetricsRefreshAdmin(MetricsListAdmin):
     list_display = ["view", "started_at", "duration_ms"]
     list_filter = ["view"]
+
+    def get_urls(self):
+        # The dashboard's tiles alone, which the home page fetches again every 30 s to refresh itself.
+        dashboard = path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="metrics_dashboard")
+        return [dashboard, *super().get_urls()]
+
+    def dashboard_view(self, request):
+        return TemplateResponse(request, "admin/metrics/dashboard.html", {"tiles": dashboard_tiles(request)})
+
+
+# The admin's home page opens with the operator dashboard (the tiles the viewer's role may read).
+admin.site.index_template = "admin/metrics/index.html"
