@@ -98,6 +98,40 @@ def _empty_tables_after_transactional_tests(request):
             connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that Django flushed through `owner` (its fixtures are all torn down by now), reinstall the schedules."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and "owner" in (marker.kwargs.get("databases") or ()):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _schedules_reinstall()
+    return result
+
+
+def _schedules_reinstall() -> None:
+    """Install the beat schedules our migrations install, again.
+
+    A test that names the `owner` database is flushed by Django through it once its fixtures are torn down, and a
+    flush empties every table, the beat schedules included: the beat tests that ran after test_migrations found
+    no schedule. Each schedule migration's `schedule` function is idempotent (get_or_create).
+    """
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connections["owner"])
+    apps_now = loader.project_state().apps
+    with connections["owner"].schema_editor() as editor:
+        for (app_label, _name), migration in sorted(loader.disk_migrations.items()):
+            if app_label not in ("approvals", "metrics", "retention"):
+                continue
+            for operation in migration.operations:
+                if isinstance(operation, RunPython) and operation.code.__name__ == "schedule":
+                    operation.code(apps_now, editor)
+
+
 @pytest.fixture
 def as_service(db):
     """Run the test body as the service role (the platform and scheduled jobs)."""
