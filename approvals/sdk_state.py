@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from hotdash import inputs
+
 # The versions SDK 0.24 itself loads (RunState.from_string refuses others); all keep the layout above.
 SUPPORTED_SCHEMA_VERSIONS = frozenset(f"1.{minor}" for minor in range(22))
 
@@ -80,12 +82,20 @@ def last_user_message(document: dict) -> str | None:
 def _as_object(raw: dict | str) -> dict:
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
+            raw = json.loads(raw, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             raise StateError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     if not isinstance(raw, dict):
         raise StateError("must be a JSON object (or its string form)")
+    # The string form escapes what the API's field could not see ("\\u0000"); the document is stored as jsonb.
+    problem = inputs.json_problem(raw)
+    if problem:
+        raise StateError(f"cannot be stored: {problem}")
     return raw
+
+
+def _no_constant(name: str):
+    raise StateError(f"not valid JSON: {name} is not a JSON number")
 
 
 def _interruption(item, path: str) -> Interruption:
@@ -115,11 +125,14 @@ def _arguments(raw, path: str) -> dict:
     if not isinstance(raw, str):
         raise StateError(f"{path}.raw_item.arguments must be a JSON string")
     try:
-        parsed = json.loads(raw)
-    except json.JSONDecodeError:
+        parsed = json.loads(raw, parse_constant=_no_constant)
+    except (json.JSONDecodeError, StateError):
         raise StateError(f"{path}.raw_item.arguments is not valid JSON") from None
     if not isinstance(parsed, dict):
         raise StateError(f"{path}.raw_item.arguments must encode a JSON object")
+    problem = inputs.json_problem(parsed)
+    if problem:
+        raise StateError(f"{path}.raw_item.arguments cannot be stored: {problem}")
     return parsed
 
 

@@ -16,6 +16,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 from rest_framework_simplejwt.utils import aware_utcnow
 
+from hotdash.api.fields import TextField
 from hotdash.db_context import DbContext, Role
 from hotdash.groups import role_for_user
 
@@ -96,6 +97,12 @@ def context_from_token(token: AccessToken, *, request_id: str | None = None) -> 
 
 class ConsoleTokenObtainPairSerializer(TokenObtainPairSerializer):
     """Token pair for a console user: the role of their groups, and their name for decided_by."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Bounded text like every other input (simplejwt's fields take any length and coerce numbers).
+        self.fields[self.username_field] = TextField(write_only=True, max_length=150)
+        self.fields["password"] = TextField(write_only=True, max_length=4096, style={"input_type": "password"})
 
     @classmethod
     def get_token(cls, user) -> RefreshToken:

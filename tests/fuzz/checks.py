@@ -1,0 +1,20 @@
+"""Checks schemathesis runs on every response of the fuzz test, besides its own (loaded by SCHEMATHESIS_HOOKS)."""
+
+import schemathesis
+
+
+@schemathesis.check
+def refusal_names_the_problem(ctx, response, case):
+    """A 4xx is a JSON object saying what was wrong: a `detail`, or the fields at fault with their reasons."""
+    if not 400 <= response.status_code < 500:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        raise AssertionError(f"{response.status_code} without a JSON body: {response.text[:200]!r}") from None
+    if not isinstance(body, dict) or not body:
+        raise AssertionError(f"{response.status_code} body is not a JSON object naming the problem: {body!r}")
+    for name, reason in body.items():
+        if not reason:
+            raise AssertionError(f"{response.status_code} names {name!r} with no reason: {body!r}")
+    return None
