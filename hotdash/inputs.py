@@ -19,6 +19,8 @@ BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 # Text without a limit of its own (notes, reasons, labels...): far above any real use, far below what would
 # weigh on an index or a page.
 MAX_TEXT_LENGTH = 10_000
+# One label or tag of a list (they are GIN-indexed: an index entry must stay well under a page).
+MAX_LABEL_LENGTH = 200
 # A query parameter that matches text (an id, a topic, a key): longer than any stored value.
 MAX_FILTER_LENGTH = 500
 
