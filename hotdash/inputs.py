@@ -1,10 +1,12 @@
 """What PostgreSQL can store, checked before it is asked to: the one set of rules for hostile input.
 
 PostgreSQL refuses a NUL character in text and in jsonb, cannot encode an unpaired UTF-16 surrogate (JSON can
-carry one as "\\ud800") to UTF-8, stops bigint at 2**63 - 1, and takes time zone offsets up to 15:59 only. Asked
+carry one as "\\ud800") to UTF-8, and takes time zone offsets up to 15:59 only. (Integers need no rule here:
+every integer input has bounds of its own, and Django answers an id beyond bigint with no row, a 404.) Asked
 anyway, it raises an error deep inside a query: a 500 for the API, a server error page for the admin. The API's
-fields and filters (hotdash/api/fields.py, hotdash/api/filters.py) and the services admin forms call apply these
-rules first, so such input is a 400 (or a form message) naming the field, and nothing is written.
+fields, filters and pagination (hotdash/api/), the run-state reader, the decision service and the admin's forms
+(hotdash/admin.py) apply these rules first, so such input is a 400 (or a form message) naming the field, and
+nothing is written.
 
 Each check returns the problem as the end of a sentence ("must not contain ..."), or None when the value is fine;
 the caller puts the field's name in front.
@@ -15,7 +17,6 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
-BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 # Text without a limit of its own (notes, reasons, labels...): far above any real use, far below what would
 # weigh on an index or a page.
 MAX_TEXT_LENGTH = 10_000
@@ -59,12 +60,6 @@ def json_problem(value) -> str | None:
                 pending.append((f"{path}.{key}" if path else str(key), child))
         elif isinstance(item, list):
             pending.extend((f"{path}[{index}]", child) for index, child in enumerate(item))
-    return None
-
-
-def integer_problem(value: int) -> str | None:
-    if not BIGINT_MIN <= value <= BIGINT_MAX:
-        return f"must be between {BIGINT_MIN} and {BIGINT_MAX}"
     return None
 
 

@@ -160,6 +160,7 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": timedelta(hours=env.int("HOTDASH_REFRESH_TOKEN_HOURS", default=12)),
     "SIGNING_KEY": SECRET_KEY,
     "TOKEN_OBTAIN_SERIALIZER": "hotdash.tokens.ConsoleTokenObtainPairSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "hotdash.tokens.ConsoleTokenRefreshSerializer",
 }
 
 # Celery: JSON only, time limits set once for every task.

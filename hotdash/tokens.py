@@ -12,7 +12,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 from rest_framework_simplejwt.utils import aware_utcnow
 
@@ -112,3 +112,9 @@ class ConsoleTokenObtainPairSerializer(TokenObtainPairSerializer):
             token["role"] = role.short
         token["username"] = user.get_username()
         return token
+
+
+class ConsoleTokenRefreshSerializer(TokenRefreshSerializer):
+    """simplejwt's refresh, its token field bounded text like every other input."""
+
+    refresh = TextField(max_length=4096)

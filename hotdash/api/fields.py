@@ -53,23 +53,3 @@ class JSONValueField(serializers.JSONField):
 })
 class RunStateField(JSONValueField):
     """A serialized run state: the object, or its string form (approvals.sdk_state reads either)."""
-
-
-class DateTimeField(serializers.DateTimeField):
-    """A time stamp with a time zone, in UTC once validated (PostgreSQL refuses offsets beyond 15:59)."""
-
-    def to_internal_value(self, value):
-        parsed = super().to_internal_value(value)
-        try:
-            return inputs.timestamp_storable(parsed)
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc), code="invalid") from None
-
-
-class BigIntegerField(serializers.IntegerField):
-    """An integer PostgreSQL's bigint can hold (or the narrower bounds given)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", inputs.BIGINT_MIN)
-        kwargs.setdefault("max_value", inputs.BIGINT_MAX)
-        super().__init__(**kwargs)

@@ -13,6 +13,7 @@ from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from drf_spectacular.utils import extend_schema_field
 
 from hotdash import inputs
+from hotdash.api.schema import NO_NUL
 
 
 class _StorableIsoDateTimeField(IsoDateTimeField):
@@ -36,7 +37,7 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = _StorableIsoDateTimeField
 
 
-@extend_schema_field({"type": "string", "maxLength": inputs.MAX_FILTER_LENGTH})
+@extend_schema_field({"type": "string", "maxLength": inputs.MAX_FILTER_LENGTH, "pattern": NO_NUL})
 class TextFilter(django_filters.CharFilter):
     """Text compared with a column, up to inputs.MAX_FILTER_LENGTH characters."""
 

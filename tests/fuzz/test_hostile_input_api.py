@@ -125,6 +125,16 @@ def test_the_schema_names_the_bearer_authentication_and_the_refusals(client):
     assert set(decide["responses"]) == {"200", "400", "401", "403", "404", "409", "413"}
     facts = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/facts/"]["get"]["parameters"]}
     assert facts["page_size"] == {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}
-    assert facts["topic"] == {"type": "string", "maxLength": 500}
+    assert facts["topic"] == {"type": "string", "maxLength": 500, "pattern": "^[^\\u0000]*$"}
     wait = [p for p in schema["paths"]["/api/v1/approvals/{id}/"]["get"]["parameters"] if p["name"] == "wait"]
     assert wait[0]["schema"]["maximum"] == 60
+
+
+@pytest.mark.parametrize(
+    "path", ["/approvals/99999999999999999999/", "/approvals/99999999999999999999/approve/", "/facts/99999999999999999999/"]
+)
+def test_an_id_beyond_bigint_is_a_404(platform, path):
+    response = platform.post(path, {}) if path.endswith("approve/") else platform.get(path)
+
+    assert response.status_code == 404
+    assert "detail" in response.json()
