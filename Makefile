@@ -16,7 +16,7 @@ test: lint chromium
 FUZZ_EXAMPLES ?= 400
 fuzz: venv
 	HOTDASH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) HOTDASH_FUZZ_PHASES=examples,coverage,fuzzing \
-		$(PY) -m tools.devstack test -q -p no:cacheprovider -s tests/fuzz
+		$(PY) -m tools.devstack test -q -p no:cacheprovider -s tests/fuzz/test_api_fuzz.py
 
 # ruff, configured in pyproject.toml; `make test` runs it first.
 lint: venv

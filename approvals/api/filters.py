@@ -1,11 +1,9 @@
-import django_filters
-
 from approvals.models import AgentApproval, ApprovalStatus
-from hotdash.api.filters import ConsoleFilterSet, DateTimeFilter, TextFilter
+from hotdash.api.filters import ChoiceFilter, ConsoleFilterSet, DateTimeFilter, TextFilter
 
 
 class ApprovalFilter(ConsoleFilterSet):
-    status = django_filters.ChoiceFilter(choices=ApprovalStatus.choices)
+    status = ChoiceFilter(choices=ApprovalStatus.choices)
     tool = TextFilter(field_name="tool_names", lookup_expr="contains", method="filter_tool")
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")

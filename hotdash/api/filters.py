@@ -8,7 +8,7 @@ or a year that leaves 1-9999 in UTC is a PostgreSQL error otherwise). The rules 
 import django_filters
 from django import forms
 from django.db import models
-from django_filters.fields import IsoDateTimeField
+from django_filters.fields import ChoiceField, IsoDateTimeField
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from drf_spectacular.utils import extend_schema_field
 
@@ -28,6 +28,20 @@ class _StorableIsoDateTimeField(IsoDateTimeField):
             return inputs.timestamp_storable(parsed)
         except ValueError as exc:
             raise forms.ValidationError(f"This time stamp {exc}.", code="invalid") from None
+
+
+class _GivenChoiceField(ChoiceField):
+    def clean(self, value):
+        if value == "":
+            # Given but empty: django-filter would drop the filter, though "" is none of the choices.
+            raise forms.ValidationError("Choose one of the values, or leave the parameter out.", code="required")
+        return super().clean(value)
+
+
+class ChoiceFilter(django_filters.ChoiceFilter):
+    """One of the choices; an empty value is a 400 like any other value that is not one of them."""
+
+    field_class = _GivenChoiceField
 
 
 @extend_schema_field({"type": "string", "format": "date-time"})

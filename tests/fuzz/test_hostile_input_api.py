@@ -94,6 +94,13 @@ def test_a_run_state_whose_string_form_hides_what_postgresql_cannot_store_is_ref
     assert stored() == (0, 0)
 
 
+def test_an_empty_status_is_refused_not_ignored(platform):
+    response = platform.get("/approvals/", params={"status": ""})
+
+    assert response.status_code == 400
+    assert response.json() == {"status": ["Choose one of the values, or leave the parameter out."]}
+
+
 def test_page_sizes_out_of_range_and_forged_cursors_are_refused(platform):
     forged = base64.b64encode(b"p=8635-11-15T16:26:39.9%2B17:08\x00").decode()
 
