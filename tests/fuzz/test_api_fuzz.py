@@ -77,6 +77,8 @@ def schemathesis_start(base_url: str, schema: Path, token: str, report: Path) ->
             "--header", f"Authorization: Bearer {token}",
             "--request-timeout", "20",
             "--seed", os.environ.get("HOTDASH_FUZZ_SEED", "14"),
+            # No example database kept between runs (.schemathesis/): the seed alone decides the cases.
+            "--generation-database", "none",
             "--no-color",
             "--report", "json", "--report-json-path", str(report),
         ],
