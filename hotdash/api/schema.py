@@ -29,6 +29,7 @@ REFUSALS = {
     403: "These credentials may not do this (their role, or the database's row-level security).",
     404: "Nothing with this id is visible to these credentials, or the page cursor is invalid.",
     409: "The request conflicts with the current state of the resource.",
+    410: "What was asked for existed and is gone for good (a failed export, a pruned file).",
     413: "The body is over HOTDASH_API_MAX_BODY_BYTES.",
 }
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def platform(live_server) -> Api:
-    return Api(live_server.url, issue_token("--role", "service", "--client", "agent-platform"))
+    return Api(live_server.url, issue_token("--role", "ingest", "--client", "agent-platform"))
 
 
 def stored() -> tuple[int, int]:
