@@ -8,15 +8,10 @@ import pytest
 from approvals.models import AgentApproval
 from hotdash.db_context import Role, acting_as
 from metrics.models import Fact
-from tests.api_client import Api, issue_token
 from tests.approvals.states import refund_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-@pytest.fixture
-def platform(live_server) -> Api:
-    return Api(live_server.url, issue_token("--role", "ingest", "--client", "agent-platform"))
 
 
 def stored() -> tuple[int, int]:
@@ -140,8 +135,9 @@ def test_the_schema_names_the_bearer_authentication_and_the_refusals(client):
 @pytest.mark.parametrize(
     "path", ["/approvals/99999999999999999999/", "/approvals/99999999999999999999/approve/", "/facts/99999999999999999999/"]
 )
-def test_an_id_beyond_bigint_is_a_404(platform, path):
-    response = platform.post(path, {}) if path.endswith("approve/") else platform.get(path)
+def test_an_id_beyond_bigint_is_a_404(platform, operator, path):
+    # Deciding is for people: the operator approves, the platform reads.
+    response = operator.post(path, {}) if path.endswith("approve/") else platform.get(path)
 
     assert response.status_code == 404
     assert "detail" in response.json()
