@@ -12,6 +12,7 @@ from feedback.api.serializers import ExportRequestSerializer, ExportSerializer
 from feedback.exports.filters import ExportInputError, export_filters_parse
 from feedback.exports.services import export_download_path, training_export_progress, training_export_request
 from feedback.models import ExportStatus, TrainingExport
+from hotdash.api.schema import refusal
 from hotdash.db_context import Role, acting_as
 
 # Who may read training data: QA, the AI read-only role and supervisors (superusers); the service runs exports.
@@ -83,7 +84,13 @@ class ExportDownloadView(APIView):
     allowed_roles = TRAINING_DATA_READERS
     db_context_per_read = True
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The export file.")})
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="The export file."),
+            409: refusal(409),  # queued or running: no file yet
+            410: refusal(410),  # failed, or its file pruned
+        }
+    )
     def get(self, request, pk: int):
         with acting_as(**asdict(request.db_context)):
             export = TrainingExport.objects.filter(pk=pk).first()

@@ -1,5 +1,6 @@
 import django_filters
 
+from hotdash.api.filters import ConsoleFilterSet, DateTimeFilter, TextFilter
 from metrics.models import (
     AgentDailyAccuracy,
     AgentKpis,
@@ -12,9 +13,9 @@ from metrics.models import (
 )
 
 
-class FactFilter(django_filters.FilterSet):
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+class FactFilter(ConsoleFilterSet):
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Fact
@@ -22,13 +23,13 @@ class FactFilter(django_filters.FilterSet):
         fields = ["project", "topic", "key"]
 
 
-class AgentPerformanceFilter(django_filters.FilterSet):
+class AgentPerformanceFilter(ConsoleFilterSet):
     class Meta:
         model = AgentPerformanceSnapshot
         fields = ["agent", "health"]
 
 
-class AgentAccuracyFilter(django_filters.FilterSet):
+class AgentAccuracyFilter(ConsoleFilterSet):
     day_from = django_filters.DateFilter(field_name="day", lookup_expr="gte")
     day_to = django_filters.DateFilter(field_name="day", lookup_expr="lte")
 
@@ -37,33 +38,33 @@ class AgentAccuracyFilter(django_filters.FilterSet):
         fields = ["agent"]
 
 
-class ApprovalQueueFilter(django_filters.FilterSet):
+class ApprovalQueueFilter(ConsoleFilterSet):
     class Meta:
         model = ApprovalQueueStatus
         fields = ["status"]
 
 
-class ApprovalQueueDepthFilter(django_filters.FilterSet):
-    hour_from = django_filters.IsoDateTimeFilter(field_name="hour", lookup_expr="gte")
-    hour_to = django_filters.IsoDateTimeFilter(field_name="hour", lookup_expr="lte")
+class ApprovalQueueDepthFilter(ConsoleFilterSet):
+    hour_from = DateTimeFilter(field_name="hour", lookup_expr="gte")
+    hour_to = DateTimeFilter(field_name="hour", lookup_expr="lte")
 
     class Meta:
         model = ApprovalQueueDepth
         fields = []
 
 
-class AgentKpisFilter(django_filters.FilterSet):
-    agent = django_filters.CharFilter(field_name="agent_name")
-    day_from = django_filters.IsoDateTimeFilter(field_name="day", lookup_expr="gte")
-    day_to = django_filters.IsoDateTimeFilter(field_name="day", lookup_expr="lte")
+class AgentKpisFilter(ConsoleFilterSet):
+    agent = TextFilter(field_name="agent_name")
+    day_from = DateTimeFilter(field_name="day", lookup_expr="gte")
+    day_to = DateTimeFilter(field_name="day", lookup_expr="lte")
 
     class Meta:
         model = AgentKpis
         fields = []
 
 
-class DataQualityFilter(django_filters.FilterSet):
-    violated = django_filters.BooleanFilter(field_name="violations", lookup_expr="gt", method="filter_violated")
+class DataQualityFilter(ConsoleFilterSet):
+    violated = django_filters.BooleanFilter(method="filter_violated")
 
     class Meta:
         model = DataQualityRule
@@ -73,9 +74,9 @@ class DataQualityFilter(django_filters.FilterSet):
         return queryset.filter(violations__gt=0) if value else queryset.filter(violations=0)
 
 
-class DecisionSyncEventFilter(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lt")
+class DecisionSyncEventFilter(ConsoleFilterSet):
+    since = DateTimeFilter(field_name="timestamp", lookup_expr="gte")
+    until = DateTimeFilter(field_name="timestamp", lookup_expr="lt")
 
     class Meta:
         model = DecisionSyncEvent

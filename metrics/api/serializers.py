@@ -1,5 +1,7 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from hotdash.api.fields import JSONValueField, TextField
 from metrics.models import (
     AgentDailyAccuracy,
     AgentKpis,
@@ -15,11 +17,10 @@ from metrics.models import (
 
 
 class FactSerializer(serializers.ModelSerializer):
-    project = serializers.CharField(
-        required=False, max_length=200, help_text="Defaults to the project of a tenant's token."
-    )
-    topic = serializers.CharField(max_length=200)
-    key = serializers.CharField(max_length=500)
+    project = TextField(required=False, max_length=200, help_text="Defaults to the project of a tenant's token.")
+    topic = TextField(max_length=200)
+    key = TextField(max_length=500)
+    value = JSONValueField()
 
     class Meta:
         model = Fact
@@ -64,12 +65,10 @@ DataQualitySerializer = _read_only(
 
 
 class DecisionSyncEventSerializer(serializers.ModelSerializer):
-    scope = serializers.CharField(
-        required=False, max_length=200, help_text="Defaults to the scope of a tenant's token."
-    )
-    decision_id = serializers.CharField(max_length=200)
-    status = serializers.CharField(max_length=100)
-    payload = serializers.JSONField(required=False, default=dict)
+    scope = TextField(max_length=200, help_text="A tenant token writes into its own scope only (403 otherwise).")
+    decision_id = TextField(max_length=200)
+    status = TextField(max_length=100)
+    payload = JSONValueField(required=False, default=dict)
     duration_ms = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
 
     class Meta:
@@ -81,9 +80,10 @@ class DecisionSyncEventSerializer(serializers.ModelSerializer):
 class AgentQueryIngestSerializer(serializers.ModelSerializer):
     """One agent query as the platform logs it."""
 
-    query = serializers.CharField(max_length=100_000)
-    conversation_id = serializers.CharField(max_length=200)
-    agent = serializers.CharField(max_length=200)
+    query = TextField(max_length=100_000)
+    result = JSONValueField()
+    conversation_id = TextField(max_length=200)
+    agent = TextField(max_length=200)
     latency_ms = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
 
     class Meta:
@@ -93,10 +93,21 @@ class AgentQueryIngestSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class JSONObjectField(JSONValueField):
+    """A JSON object (the log line's metadata), with JSONValueField's rules for its text."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Must be a JSON object.", code="invalid")
+        return value
+
+
 class ObservabilityLogIngestSerializer(serializers.Serializer):
     """The platform's occ-log function: {level, message, request_id?, metadata?}."""
 
     level = serializers.ChoiceField(choices=LogLevel.values)
-    message = serializers.CharField(max_length=10_000)
-    request_id = serializers.CharField(required=False, allow_null=True, max_length=200)
-    metadata = serializers.DictField(required=False, default=dict)
+    message = TextField(max_length=10_000)
+    request_id = TextField(required=False, allow_null=True, max_length=200)
+    metadata = JSONObjectField(required=False, default=dict)

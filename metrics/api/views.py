@@ -187,13 +187,16 @@ class AgentQueryIngestView(TieredThrottleMixin, generics.GenericAPIView):
     queryset = AgentQuery.objects.none()  # for the schema generator only: this view reads nothing
     allowed_roles = {Role.INGEST}
 
-    @extend_schema(request=serializers.AgentQueryIngestSerializer(many=True),
-                   responses=serializers.AgentQueryIngestSerializer(many=True))
+    @extend_schema(request=serializers.AgentQueryIngestSerializer(many=True, max_length=QUERY_BATCH_LIMIT),
+                   responses={201: {
+                       "description": "The stored queries: a list when a list was sent, else the one query.",
+                       "oneOf": [{"type": "array", "items": {"type": "object"}}, {"type": "object"}],
+                   }})
     def post(self, request):
         many = isinstance(request.data, list)
         items = request.data if many else [request.data]
-        if many and not 0 < len(items) <= QUERY_BATCH_LIMIT:
-            raise ValidationError({"queries": [f"Send 1 to {QUERY_BATCH_LIMIT} queries, not {len(items)}."]})
+        if len(items) > QUERY_BATCH_LIMIT:
+            raise ValidationError({"queries": [f"Send at most {QUERY_BATCH_LIMIT} queries, not {len(items)}."]})
         serializer = self.get_serializer(data=items, many=True)
         if not serializer.is_valid():
             # Name the item and its field: "queries[3].agent". DRF keys a list's errors by the failing items' index.
@@ -217,7 +220,7 @@ class ObservabilityLogIngestView(TieredThrottleMixin, generics.GenericAPIView):
     queryset = ObservabilityLog.objects.none()  # for the schema generator only: this view reads nothing
     allowed_roles = {"POST": {Role.INGEST}}
 
-    @extend_schema(responses={201: {"type": "object", "properties": {"ok": {"type": "boolean"}}}})
+    @extend_schema(responses={200: {"type": "object", "properties": {"ok": {"type": "boolean"}}}})
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

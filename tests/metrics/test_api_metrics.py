@@ -181,6 +181,7 @@ def test_a_batch_with_one_bad_item_stores_nothing_and_names_the_item_and_field()
     assert bad.status_code == 400
     assert set(bad.json()) == {"queries[1].latency_ms", "queries[2].agent"}
     assert too_many.status_code == 400 and "1001" in too_many.json()["queries"][0]
+    assert post_json(client, "/queries/", [], **auth).json() == []
     assert tenant.status_code == 403
     assert stored_queries() == []
 
@@ -189,7 +190,10 @@ def test_decision_sync_events_a_tenant_writes_and_reads_its_own_scope_only():
     client = Client()
     tenant = bearer("--role", "tenant", "--scope", "ops", "--client", "sync")
 
-    own = post_json(client, "/decision-sync-events/", {"decision_id": "d1", "status": "synced", "duration_ms": 12}, **tenant)
+    own = post_json(
+        client, "/decision-sync-events/", {"decision_id": "d1", "status": "synced", "duration_ms": 12, "scope": "ops"},
+        **tenant,
+    )
     other = post_json(client, "/decision-sync-events/", {"decision_id": "d2", "status": "synced", "scope": "cx"}, **tenant)
     platform = post_json(client, "/decision-sync-events/", {"decision_id": "d3", "status": "failed", "scope": "cx"},
                          **bearer(*INGEST))
