@@ -6,8 +6,16 @@ Saving goes through feedback.services; the forms here only collect input and sho
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 
-from feedback.models import AgentFeedback, SupportCuratedReply
+from feedback.models import (
+    AgentFeedback,
+    AnnotationLabel,
+    AnnotationOverlap,
+    AnnotationReview,
+    FeedbackAnnotation,
+    SupportCuratedReply,
+)
 from feedback.services import (
     RUBRIC_KEYS,
     RUBRIC_MAX,
@@ -16,7 +24,7 @@ from feedback.services import (
     feedback_annotate,
     feedback_rubric_validate,
 )
-from hotdash.admin import ConsoleModelAdmin, pretty_json, truncated
+from hotdash.admin import ConsoleModelAdmin, ViewOnlyConsoleModelAdmin, pretty_json, truncated
 
 
 class RubricWidget(forms.MultiWidget):
@@ -179,3 +187,66 @@ class SupportCuratedReplyAdmin(ConsoleModelAdmin):
     @admin.display(description="tags")
     def tags_list(self, obj):
         return ", ".join(obj.tags)
+
+
+@admin.register(AnnotationLabel)
+class AnnotationLabelAdmin(ConsoleModelAdmin):
+    """The label vocabulary. A label in use is deactivated rather than deleted: old annotations keep it."""
+
+    list_display = ("name", "key", "colour_chip", "description", "active")
+    list_editable = ("active",)
+    list_filter = ("active",)
+    search_fields = ("name", "description")
+    fields = ("name", "key", "colour", "description", "active")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="colour")
+    def colour_chip(self, label):
+        return format_html('<span class="label-chip" style="background: {}">{}</span>', label.colour, label.colour)
+
+
+@admin.register(AnnotationOverlap)
+class AnnotationOverlapAdmin(ConsoleModelAdmin):
+    """Which share of new drafts N annotators label; drafts already there keep what they were given."""
+
+    list_display = ("__str__", "share", "annotators", "updated_at")
+    fields = ("share", "annotators", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_add_permission(self, request):
+        return False  # one row, created by the migration from HOTDASH_ANNOTATION_OVERLAP
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FeedbackAnnotation)
+class FeedbackAnnotationAdmin(ViewOnlyConsoleModelAdmin):
+    """Each annotator's own annotations (an annotator sees theirs, QA everyone's). Append-only."""
+
+    list_display = ("id", "created_at", "feedback_id", "annotator", "safe_to_send", "labels_list", "rubric_scores",
+                    "seconds_spent")
+    list_filter = ("safe_to_send", "created_at")
+    search_fields = ("=annotator", "=feedback__id")
+    search_help_text = "An exact annotator or draft number."
+    list_per_page = 50
+
+    @admin.display(description="labels")
+    def labels_list(self, annotation):
+        return ", ".join(annotation.labels)
+
+    @admin.display(description="rubric (C/A/T)")
+    def rubric_scores(self, annotation):
+        return "/".join(str(annotation.rubric.get(key, "?")) for key in RUBRIC_KEYS)
+
+
+@admin.register(AnnotationReview)
+class AnnotationReviewAdmin(ViewOnlyConsoleModelAdmin):
+    """QA's audit trail: accepted, sent back (with the comment) and adjudicated. Append-only."""
+
+    list_display = ("created_at", "feedback_id", "annotator", "outcome", "reviewer", "comment")
+    list_filter = ("outcome",)
+    search_fields = ("=annotator", "=reviewer", "=feedback__id")
+    list_per_page = 50

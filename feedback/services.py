@@ -6,14 +6,31 @@ every save here names its columns, since a plain save() writes all of them and t
 
 from __future__ import annotations
 
+import statistics
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from feedback.models import AgentFeedback, SupportCuratedReply
+from feedback.models import (
+    AgentFeedback,
+    AnnotationLabel,
+    AnnotationLease,
+    AnnotationReview,
+    AnnotationRework,
+    AnnotationState,
+    FeedbackAnnotation,
+    ReviewOutcome,
+    SupportCuratedReply,
+)
+from hotdash.db_context import Role, acting_as
+from hotdash.errors import Conflict, NotFound
 
 RUBRIC_KEYS = ("clarity", "accuracy", "tone")
 RUBRIC_MIN, RUBRIC_MAX = 1, 5
+# Annotators of an overlap draft agree on a rubric dimension when their scores are at most this far apart.
+RUBRIC_TOLERANCE = 1
 # The columns an annotation writes: exactly the annotator's UPDATE grant (updated_at is kept by a trigger).
 ANNOTATION_FIELDS = ["safe_to_send", "labels", "rubric", "notes", "annotator"]
 
@@ -126,3 +143,203 @@ def curated_reply_create(
     reply_row.full_clean(exclude=["created_at", "updated_at"])
     reply_row.save(force_insert=True)
     return reply_row
+
+
+# --- the annotator's queue: leases, next, save, skip ---------------------------------------------------------
+
+
+class AnnotationNotFound(NotFound):
+    def __init__(self, feedback_id: int):
+        super().__init__(f"no draft #{feedback_id} is visible to you")
+
+
+class AnnotationLeaseNotHeld(Conflict):
+    """The caller does not hold the draft's lease (never took it, it expired, or someone else has it)."""
+
+    def __init__(self, feedback_id: int, holder: str | None):
+        who = f"{holder} holds it now" if holder else "take it again with next"
+        super().__init__(f"you do not hold draft #{feedback_id} ({who}); nothing was saved")
+
+
+def _lease_seconds() -> int:
+    return settings.HOTDASH_ANNOTATION_LEASE_SECONDS
+
+
+# Claim or renew: a lease of someone else that still runs is left alone (no row comes back). Renewing keeps the
+# moment the annotator first got the draft, which is where their time on it starts.
+_LEASE_SQL = """
+INSERT INTO annotation_leases (feedback_id, holder, claimed_at, expires_at)
+VALUES (%(id)s, %(holder)s, clock_timestamp(), clock_timestamp() + make_interval(secs => %(seconds)s))
+ON CONFLICT (feedback_id) DO UPDATE
+SET holder = excluded.holder, expires_at = excluded.expires_at,
+    claimed_at = CASE WHEN annotation_leases.holder = excluded.holder
+                       AND annotation_leases.expires_at > clock_timestamp()
+                      THEN annotation_leases.claimed_at ELSE excluded.claimed_at END
+WHERE annotation_leases.holder = excluded.holder OR annotation_leases.expires_at <= clock_timestamp()
+RETURNING holder
+"""
+
+# Rework first: drafts QA sent back to this annotator, oldest first. Only they are offered these, so the
+# lease alone settles two of their own tabs asking at once.
+_NEXT_REWORK_SQL = """
+SELECT r.feedback_id FROM annotation_rework r
+LEFT JOIN annotation_leases l ON l.feedback_id = r.feedback_id
+WHERE r.annotator = %(holder)s AND NOT r.feedback_id = ANY(%(exclude)s::bigint[])
+  AND (l.feedback_id IS NULL OR l.expires_at <= clock_timestamp() OR l.holder = %(holder)s)
+ORDER BY r.created_at, r.id
+LIMIT 1
+"""
+
+# Then the oldest open draft this annotator has not annotated and nobody else holds. The row lock (SKIP
+# LOCKED) keeps two concurrent "next" calls off the same draft; the lease keeps it theirs afterwards.
+_NEXT_OPEN_SQL = """
+SELECT f.id FROM agent_feedback f
+LEFT JOIN annotation_leases l ON l.feedback_id = f.id
+WHERE f.annotation_state = 'open' AND NOT f.id = ANY(%(exclude)s::bigint[])
+  AND (l.feedback_id IS NULL OR l.expires_at <= clock_timestamp() OR l.holder = %(holder)s)
+  AND NOT EXISTS (SELECT 1 FROM feedback_annotations a WHERE a.feedback_id = f.id AND a.annotator = %(holder)s)
+ORDER BY f.created_at, f.id
+LIMIT 1
+FOR UPDATE OF f SKIP LOCKED
+"""
+
+
+def annotation_lease_claim(*, feedback_id: int, holder: str) -> bool:
+    """Take (or renew) the lease on a draft; False when someone else holds it and their lease still runs."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_LEASE_SQL, {"id": feedback_id, "holder": holder, "seconds": _lease_seconds()})
+        return cursor.fetchone() is not None
+
+
+def annotation_next_claim(*, annotator: str, exclude: list[int] | None = None) -> AgentFeedback | None:
+    """The draft this annotator labels next, now leased to them; None when nothing is left for them.
+
+    Drafts QA sent back to them come first, then the oldest open draft they have not annotated. Runs as the
+    annotator (their own annotations and rework rows are what RLS shows them).
+    """
+    skipped = list(exclude or [])
+    while True:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                params = {"holder": annotator, "exclude": skipped}
+                cursor.execute(_NEXT_REWORK_SQL, params)
+                row = cursor.fetchone()
+                if row is None:
+                    cursor.execute(_NEXT_OPEN_SQL, params)
+                    row = cursor.fetchone()
+            if row is None:
+                return None
+            # Between this statement's snapshot and its row lock another annotator may have leased the draft
+            # and committed: the claim says so, and the next candidate is tried.
+            if annotation_lease_claim(feedback_id=row[0], holder=annotator):
+                return AgentFeedback.objects.get(pk=row[0])
+        skipped.append(row[0])
+
+
+def annotation_lease_release(*, feedback_id: int, holder: str) -> None:
+    """Skip: give the draft back to the queue (only the holder's own lease goes)."""
+    AnnotationLease.objects.filter(feedback_id=feedback_id, holder=holder).delete()
+
+
+def annotation_labels_check(labels: list[str] | None) -> list[str]:
+    """Labels cleaned, each one an active label of the vocabulary; ValidationError on "labels" otherwise."""
+    labels = _labels_clean(labels)
+    known = set(AnnotationLabel.objects.filter(active=True, name__in=labels).values_list("name", flat=True))
+    unknown = [label for label in labels if label not in known]
+    if unknown:
+        raise ValidationError(
+            {"labels": f"not in the label vocabulary: {', '.join(unknown)}"}, code="invalid"
+        )
+    return labels
+
+
+def _annotation_values_check(*, safe_to_send, labels, rubric, notes) -> dict:
+    """A complete annotation (verdict, rubric of three scores, known labels) or ValidationError naming each field."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(safe_to_send, bool):
+        errors["safe_to_send"] = [f"safe_to_send must be true or false, not {safe_to_send!r}"]
+    try:
+        rubric = feedback_rubric_validate(rubric)
+        if not rubric:
+            errors["rubric"] = [f"rubric needs {', '.join(RUBRIC_KEYS)}, each from {RUBRIC_MIN} to {RUBRIC_MAX}"]
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        labels = annotation_labels_check(labels)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if notes is not None and not isinstance(notes, str):
+        errors["notes"] = ["notes must be text"]
+    if errors:
+        raise ValidationError(errors)
+    return {"safe_to_send": safe_to_send, "labels": labels, "rubric": rubric, "notes": (notes or "").strip() or None}
+
+
+@transaction.atomic
+def annotation_save(
+    *, feedback_id: int, annotator: str, safe_to_send, labels, rubric, notes: str | None = None
+) -> FeedbackAnnotation:
+    """Record the annotator's annotation of a draft they hold; release it; settle the draft's final values.
+
+    `annotator` is the logged-in user (the database checks it against app.user). Raises ValidationError
+    (nothing saved) for values that are not acceptable, AnnotationLeaseNotHeld when the caller does not hold
+    the draft, AnnotationNotFound for a draft they cannot see.
+    """
+    values = _annotation_values_check(safe_to_send=safe_to_send, labels=labels, rubric=rubric, notes=notes)
+    if not AgentFeedback.objects.filter(pk=feedback_id).exists():
+        raise AnnotationNotFound(feedback_id)
+    # Locked, so a second save of the same draft (a double submit) waits for this one and finds no lease.
+    lease = AnnotationLease.objects.select_for_update().filter(feedback_id=feedback_id, holder=annotator).first()
+    if lease is None or lease.expires_at <= timezone.now():
+        other = AnnotationLease.objects.filter(feedback_id=feedback_id, expires_at__gt=timezone.now()).first()
+        raise AnnotationLeaseNotHeld(feedback_id, other.holder if other and other.holder != annotator else None)
+    seconds = max(0, round((timezone.now() - lease.claimed_at).total_seconds()))
+    annotation = FeedbackAnnotation.objects.create(
+        feedback_id=feedback_id, annotator=annotator, seconds_spent=seconds, **values
+    )
+    lease.delete()
+    AnnotationRework.objects.filter(feedback_id=feedback_id, annotator=annotator).delete()
+    annotation_settle(feedback_id=feedback_id)
+    return annotation
+
+
+def _rubric_agrees(rubrics: list[dict]) -> bool:
+    return all(max(r[key] for r in rubrics) - min(r[key] for r in rubrics) <= RUBRIC_TOLERANCE for key in RUBRIC_KEYS)
+
+
+def annotation_settle(*, feedback_id: int) -> str:
+    """Set a draft's state and final values from the latest annotation of each of its annotators.
+
+    Fewer annotators than it needs: it stays open. Enough and they agree (same verdict and labels, rubric scores
+    within RUBRIC_TOLERANCE of each other): the final values are theirs (each rubric score the lower median)
+    and it is done. Otherwise it goes to QA's adjudication list. Acts as the service role: an annotator sees only
+    their own annotations, and the draft's state depends on everyone's.
+    """
+    with acting_as(Role.SERVICE):
+        draft = AgentFeedback.objects.select_for_update().get(pk=feedback_id)
+        latest = list(
+            FeedbackAnnotation.objects.filter(feedback_id=feedback_id)
+            .order_by("annotator", "-id").distinct("annotator")
+        )
+        if draft.annotation_state == AnnotationState.DONE and any(
+            r.outcome == ReviewOutcome.ADJUDICATED for r in AnnotationReview.objects.filter(feedback_id=feedback_id)
+        ):
+            # QA's adjudication is final; a later rework does not reopen it.
+            return draft.annotation_state
+        if len(latest) < draft.annotations_needed:
+            state = AnnotationState.OPEN
+        elif len({(a.safe_to_send, tuple(sorted(a.labels))) for a in latest}) == 1 and _rubric_agrees(
+            [a.rubric for a in latest]
+        ):
+            state = AnnotationState.DONE
+            first = latest[0]
+            draft.safe_to_send = first.safe_to_send
+            draft.labels = first.labels
+            draft.rubric = {key: statistics.median_low(a.rubric[key] for a in latest) for key in RUBRIC_KEYS}
+            draft.notes = "\n".join(f"{a.annotator}: {a.notes}" for a in latest if a.notes) if len(latest) > 1 else first.notes
+            draft.annotator = ", ".join(a.annotator for a in latest)
+        else:
+            state = AnnotationState.ADJUDICATION
+        draft.annotation_state = state
+        draft.save(update_fields=[*ANNOTATION_FIELDS, "annotation_state"])
+    return state

@@ -39,10 +39,16 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     ANNOTATORS: {
         "feedback.agentfeedback": ("view", "change"),
         "feedback.supportcuratedreply": ("view", "add"),
+        "feedback.feedbackannotation": ("view",),
+        "feedback.annotationreview": ("view",),
+        "feedback.annotationlabel": ("view",),
     },
     QA: {
         "feedback.agentfeedback": ("view",),
         "feedback.supportcuratedreply": ("view",),
+        "feedback.feedbackannotation": ("view",),
+        "feedback.annotationreview": ("view",),
+        "feedback.annotationlabel": ("view",),
         "metrics.agentquery": ("view",),
         "metrics.agentrun": ("view",),
         "metrics.agentqc": ("view",),
