@@ -1,13 +1,17 @@
-"""The annotator workbench: label model drafts, review annotations, keep the gold set.
+"""The annotator's workbench: annotate next, label a draft with the keyboard, save & next, skip; the label
+vocabulary, the overlap setting, the annotations and QA's reviews; the gold set.
 
-Saving goes through feedback.services; the forms here only collect input and show the services' errors.
+Every write goes through feedback.services; this module turns requests into service calls and results into pages.
 """
 
-from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
+from feedback import selectors
 from feedback.models import (
     AgentFeedback,
     AnnotationLabel,
@@ -20,110 +24,186 @@ from feedback.services import (
     RUBRIC_KEYS,
     RUBRIC_MAX,
     RUBRIC_MIN,
+    AnnotationLeaseNotHeld,
+    annotation_lease_claim,
+    annotation_lease_release,
+    annotation_next_claim,
+    annotation_save,
     curated_reply_create,
-    feedback_annotate,
-    feedback_rubric_validate,
 )
-from hotdash.admin import ConsoleModelAdmin, ViewOnlyConsoleModelAdmin, pretty_json, truncated
+from hotdash.admin import ConsoleModelAdmin, ViewOnlyConsoleModelAdmin, json_text, pretty_json, truncated
+
+SKIPPED_SESSION_KEY = "feedback_skipped"
+# Drafts one annotator skipped, kept in their session so "next" moves past them (the newest ones).
+SKIPPED_KEPT = 200
 
 
-class RubricWidget(forms.MultiWidget):
-    """One number input per rubric key, each with its own label."""
-
-    template_name = "feedback/widgets/rubric.html"
-
-    def __init__(self, attrs=None):
-        number = {"min": RUBRIC_MIN, "max": RUBRIC_MAX, "step": 1, "class": "vIntegerField"}
-        super().__init__({f"_{key}": forms.NumberInput(attrs=number) for key in RUBRIC_KEYS}, attrs)
-
-    def decompress(self, value):
-        return [value.get(key) for key in RUBRIC_KEYS] if isinstance(value, dict) else [None] * len(RUBRIC_KEYS)
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        for key, subwidget in zip(RUBRIC_KEYS, context["widget"]["subwidgets"], strict=True):
-            subwidget["label"] = key
-        return context
+def _skipped(request) -> list[int]:
+    return list(request.session.get(SKIPPED_SESSION_KEY, []))
 
 
-class RubricField(forms.MultiValueField):
-    """The rubric as three scores; the service's validation decides what is acceptable."""
-
-    widget = RubricWidget
-
-    def __init__(self, **kwargs):
-        fields = [forms.IntegerField(required=False) for _ in RUBRIC_KEYS]
-        super().__init__(fields=fields, require_all_fields=False, required=False, **kwargs)
-
-    def compress(self, data_list):
-        return {key: score for key, score in zip(RUBRIC_KEYS, data_list, strict=False) if score is not None}
-
-    def clean(self, value):
-        rubric = super().clean(value)
-        try:
-            return feedback_rubric_validate(rubric)
-        except ValidationError as exc:
-            raise ValidationError(exc.message_dict["rubric"]) from None
-
-
-class AgentFeedbackAnnotationForm(forms.ModelForm):
-    rubric = RubricField(
-        label="Rubric",
-        help_text=f"Clarity, accuracy and tone, each from {RUBRIC_MIN} (poor) to {RUBRIC_MAX} (excellent); "
-        "all three or none.",
-    )
-
-    class Meta:
-        model = AgentFeedback
-        fields = ["safe_to_send", "labels", "rubric", "notes"]
-        labels = {"safe_to_send": "Safe to send?"}
-        help_texts = {"labels": "Comma-separated, e.g. refund, polite."}
+def _posted_annotation(post) -> dict:
+    """The workbench form's fields as the service takes them; the service judges every value."""
+    verdict = post.get("safe_to_send", "")
+    rubric = {}
+    for key in RUBRIC_KEYS:
+        value = post.get(f"rubric_{key}", "").strip()
+        if value:
+            rubric[key] = int(value) if value.lstrip("-").isdigit() else value
+    return {
+        "safe_to_send": {"true": True, "false": False}.get(verdict),
+        "labels": post.getlist("labels"),
+        "rubric": rubric,
+        "notes": post.get("notes", ""),
+    }
 
 
 @admin.register(AgentFeedback)
 class AgentFeedbackAdmin(ConsoleModelAdmin):
-    form = AgentFeedbackAnnotationForm
+    """The drafts. Annotators work on them one at a time on the workbench page ("annotate next"); QA reads them."""
+
     list_display = (
-        "id", "created_at", "conversation_id", "draft", "safe_to_send", "labels_list", "rubric_scores", "annotator",
+        "id", "created_at", "conversation_id", "draft", "annotation_state", "safe_to_send", "labels_list",
+        "rubric_scores", "annotator",
     )
     list_display_links = ("id", "draft")
-    # "Safe to send: Unknown" is the annotation queue.
-    list_filter = ("safe_to_send", "annotator", "created_at")
+    list_filter = ("annotation_state", "safe_to_send", "annotator", "created_at")
     # Exact matches use the conversation and annotator indexes; words in the texts scan the retention window.
     search_fields = ("conversation_id__exact", "annotator__exact", "input_text", "model_draft")
     search_help_text = "An exact conversation id or annotator, or words of the input or the draft."
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     list_per_page = 50
+    change_list_template = "feedback/admin/feedback_list.html"
     readonly_fields = (
-        "conversation_id", "input_text", "model_draft", "meta_pretty", "rubric_pretty", "annotator",
-        "created_at", "updated_at",
+        "conversation_id", "input_text", "model_draft", "meta_pretty", "safe_to_send", "labels", "rubric_pretty",
+        "notes", "annotator", "annotation_state", "annotations_needed", "created_at", "updated_at",
     )
     fieldsets = (
         ("Draft", {
             "fields": ("conversation_id", "input_text", "model_draft", "meta_pretty", "created_at", "updated_at"),
         }),
-        ("Annotation", {"fields": ("safe_to_send", "labels", "rubric", "notes", "annotator")}),
+        ("Final annotation", {
+            "fields": ("annotation_state", "annotations_needed", "safe_to_send", "labels", "rubric_pretty", "notes",
+                       "annotator"),
+        }),
     )
 
-    def get_fieldsets(self, request, obj=None):
-        if self.has_change_permission(request, obj):
-            return self.fieldsets
-        # Read-only (QA): the rubric as JSON rather than three empty-looking inputs.
-        draft, (title, options) = self.fieldsets
-        fields = tuple("rubric_pretty" if name == "rubric" else name for name in options["fields"])
-        return (draft, (title, {**options, "fields": fields}))
+    class Media:
+        css = {"all": ["feedback/annotate.css"]}
+        js = ["feedback/annotate.js"]
 
-    def save_model(self, request, obj, form, change):
-        # Annotators may only change existing drafts (they hold no INSERT on agent_feedback).
-        feedback_annotate(
-            feedback=obj,
-            safe_to_send=form.cleaned_data["safe_to_send"],
-            labels=form.cleaned_data["labels"],
-            rubric=form.cleaned_data["rubric"],
-            notes=form.cleaned_data["notes"],
-            annotator=request.user.get_username(),
+    def has_add_permission(self, request):
+        return False  # drafts come from the agent platform, through the API
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # retention removes old drafts
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_annotate": self.has_change_permission(request),
+            "next_url": reverse("admin:feedback_agentfeedback_annotate_next"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    # --- the workbench -------------------------------------------------------------------------------
+
+    def get_urls(self):
+        own = [
+            path("annotate-next/", self.admin_site.admin_view(self.next_view), name="feedback_agentfeedback_annotate_next"),
+            path("<int:pk>/annotate/", self.admin_site.admin_view(self.annotate_view),
+                 name="feedback_agentfeedback_annotate"),
+            path("<int:pk>/skip/", self.admin_site.admin_view(self.skip_view), name="feedback_agentfeedback_skip"),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Annotators get the workbench; everyone else (QA) reads the draft and its final annotation.
+        if not self.has_change_permission(request):
+            return super().change_view(request, object_id, form_url, extra_context)
+        draft = self.get_object(request, object_id)
+        if draft is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        username = request.user.get_username()
+        holds = annotation_lease_claim(feedback_id=draft.pk, holder=username)
+        return self._workbench(request, draft, holds=holds)
+
+    def _workbench(self, request, draft, *, holds: bool, posted: dict | None = None, errors: dict | None = None):
+        username = request.user.get_username()
+        rework = selectors.rework_for(feedback_id=draft.pk, annotator=username)
+        previous = selectors.annotation_latest(feedback_id=draft.pk, annotator=username)
+        values = posted or (
+            {"safe_to_send": previous.safe_to_send, "labels": previous.labels, "rubric": previous.rubric,
+             "notes": previous.notes or ""}
+            if previous else {"safe_to_send": None, "labels": [], "rubric": {}, "notes": ""}
         )
+        lease = None if holds else selectors.lease_of(draft.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Draft #{draft.pk}",
+            "draft": draft,
+            "meta": json_text(draft.meta),
+            "holds": holds,
+            "someone_else": lease,
+            "rework": rework,
+            "already_done": previous is not None and rework is None,
+            "values": values,
+            "errors": errors or {},
+            "labels": selectors.labels_active(),
+            "rubric_rows": [
+                {"key": key, "value": values["rubric"].get(key) if isinstance(values["rubric"], dict) else None}
+                for key in RUBRIC_KEYS
+            ],
+            "scores": range(RUBRIC_MIN, RUBRIC_MAX + 1),
+            "annotate_url": reverse("admin:feedback_agentfeedback_annotate", args=[draft.pk]),
+            "skip_url": reverse("admin:feedback_agentfeedback_skip", args=[draft.pk]),
+            "queue_url": reverse("admin:feedback_agentfeedback_changelist"),
+        }
+        return TemplateResponse(request, "feedback/admin/annotate.html", context)
+
+    def annotate_view(self, request, pk: int):
+        """Save & next: the annotation goes through the service; a refusal shows the page again with the values."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:feedback_agentfeedback_change", args=[pk]))
+        draft = self.get_object(request, str(pk))
+        if draft is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        posted = _posted_annotation(request.POST)
+        try:
+            annotation_save(feedback_id=pk, annotator=request.user.get_username(), **posted)
+        except ValidationError as exc:
+            messages.error(request, "Not saved: " + "; ".join(exc.messages))
+            return self._workbench(request, draft, holds=True, posted=posted, errors=exc.message_dict)
+        except AnnotationLeaseNotHeld as exc:
+            messages.warning(request, f"Not saved: {exc.message}.")
+            return HttpResponseRedirect(reverse("admin:feedback_agentfeedback_change", args=[pk]))
+        messages.success(request, f"Draft #{pk} saved.")
+        return self._next(request)
+
+    def next_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return self._next(request)
+
+    def skip_view(self, request, pk: int):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        annotation_lease_release(feedback_id=pk, holder=request.user.get_username())
+        request.session[SKIPPED_SESSION_KEY] = [*_skipped(request), pk][-SKIPPED_KEPT:]
+        return self._next(request)
+
+    def _next(self, request):
+        following = annotation_next_claim(annotator=request.user.get_username(), exclude=_skipped(request))
+        if following is None:
+            messages.info(request, "Nothing left to annotate for you: every open draft is done, skipped or held.")
+            return HttpResponseRedirect(reverse("admin:feedback_agentfeedback_changelist"))
+        return HttpResponseRedirect(reverse("admin:feedback_agentfeedback_change", args=[following.pk]))
+
+    # --- columns -------------------------------------------------------------------------------------
 
     @admin.display(description="draft")
     def draft(self, obj):

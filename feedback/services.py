@@ -165,17 +165,22 @@ def _lease_seconds() -> int:
     return settings.HOTDASH_ANNOTATION_LEASE_SECONDS
 
 
-# Claim or renew: a lease of someone else that still runs is left alone (no row comes back). Renewing keeps the
-# moment the annotator first got the draft, which is where their time on it starts.
-_LEASE_SQL = """
+# Claim: a new lease, or (next statement) renew one's own or take over an expired one. Not one INSERT ... ON
+# CONFLICT DO UPDATE: that checks the UPDATE policy against a lease someone else holds and fails, where this
+# UPDATE simply finds no row. Renewing keeps the moment the annotator first got the draft (their time starts).
+_LEASE_INSERT_SQL = """
 INSERT INTO annotation_leases (feedback_id, holder, claimed_at, expires_at)
 VALUES (%(id)s, %(holder)s, clock_timestamp(), clock_timestamp() + make_interval(secs => %(seconds)s))
-ON CONFLICT (feedback_id) DO UPDATE
-SET holder = excluded.holder, expires_at = excluded.expires_at,
-    claimed_at = CASE WHEN annotation_leases.holder = excluded.holder
-                       AND annotation_leases.expires_at > clock_timestamp()
-                      THEN annotation_leases.claimed_at ELSE excluded.claimed_at END
-WHERE annotation_leases.holder = excluded.holder OR annotation_leases.expires_at <= clock_timestamp()
+ON CONFLICT (feedback_id) DO NOTHING
+RETURNING holder
+"""
+_LEASE_RENEW_SQL = """
+UPDATE annotation_leases
+SET expires_at = clock_timestamp() + make_interval(secs => %(seconds)s),
+    claimed_at = CASE WHEN holder = %(holder)s AND expires_at > clock_timestamp() THEN claimed_at
+                      ELSE clock_timestamp() END,
+    holder = %(holder)s
+WHERE feedback_id = %(id)s AND (holder = %(holder)s OR expires_at <= clock_timestamp())
 RETURNING holder
 """
 
@@ -206,8 +211,12 @@ FOR UPDATE OF f SKIP LOCKED
 
 def annotation_lease_claim(*, feedback_id: int, holder: str) -> bool:
     """Take (or renew) the lease on a draft; False when someone else holds it and their lease still runs."""
+    params = {"id": feedback_id, "holder": holder, "seconds": _lease_seconds()}
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_LEASE_SQL, {"id": feedback_id, "holder": holder, "seconds": _lease_seconds()})
+        cursor.execute(_LEASE_INSERT_SQL, params)
+        if cursor.fetchone() is not None:
+            return True
+        cursor.execute(_LEASE_RENEW_SQL, params)
         return cursor.fetchone() is not None
 
 
