@@ -17,7 +17,9 @@ from feedback.models import (
     AnnotationLabel,
     AnnotationOverlap,
     AnnotationReview,
+    AnnotationState,
     FeedbackAnnotation,
+    ReviewOutcome,
     SupportCuratedReply,
 )
 from feedback.services import (
@@ -28,10 +30,21 @@ from feedback.services import (
     annotation_lease_claim,
     annotation_lease_release,
     annotation_next_claim,
+    annotation_review,
     annotation_save,
     curated_reply_create,
+    feedback_adjudicate,
 )
-from hotdash.admin import ConsoleModelAdmin, ViewOnlyConsoleModelAdmin, json_text, pretty_json, truncated
+from hotdash.admin import (
+    ConsoleModelAdmin,
+    ViewOnlyConsoleModelAdmin,
+    json_text,
+    pretty_json,
+    service_errors_reported,
+    truncated,
+)
+from hotdash.db_context import Role
+from hotdash.errors import ServiceError
 
 SKIPPED_SESSION_KEY = "feedback_skipped"
 # Drafts one annotator skipped, kept in their session so "next" moves past them (the newest ones).
@@ -40,6 +53,12 @@ SKIPPED_KEPT = 200
 
 def _skipped(request) -> list[int]:
     return list(request.session.get(SKIPPED_SESSION_KEY, []))
+
+
+def _reviews(request) -> bool:
+    """QA and supervisors review annotations and adjudicate; the database holds them to their own name."""
+    context = getattr(request, "db_context", None)
+    return context is not None and context.role in (Role.QA, Role.SUPERVISOR)
 
 
 def _posted_annotation(post) -> dict:
@@ -104,6 +123,9 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
             **(extra_context or {}),
             "can_annotate": self.has_change_permission(request),
             "next_url": reverse("admin:feedback_agentfeedback_annotate_next"),
+            "adjudication": selectors.adjudication_count() if _reviews(request) else None,
+            "adjudication_url": reverse("admin:feedback_agentfeedback_changelist")
+            + f"?annotation_state__exact={AnnotationState.ADJUDICATION}",
         }
         return super().changelist_view(request, extra_context)
 
@@ -115,16 +137,24 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
             path("<int:pk>/annotate/", self.admin_site.admin_view(self.annotate_view),
                  name="feedback_agentfeedback_annotate"),
             path("<int:pk>/skip/", self.admin_site.admin_view(self.skip_view), name="feedback_agentfeedback_skip"),
+            path("<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="feedback_agentfeedback_review"),
+            path("<int:pk>/adjudicate/", self.admin_site.admin_view(self.adjudicate_view),
+                 name="feedback_agentfeedback_adjudicate"),
         ]
         return own + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Annotators get the workbench; everyone else (QA) reads the draft and its final annotation.
-        if not self.has_change_permission(request):
+        # Annotators get the workbench; QA and supervisors the review page; anyone else who may read, the draft.
+        reviewing = _reviews(request)
+        if not self.has_change_permission(request) and not reviewing:
             return super().change_view(request, object_id, form_url, extra_context)
         draft = self.get_object(request, object_id)
         if draft is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if reviewing:
+            if request.method != "GET":
+                raise PermissionDenied  # QA's writes have their own URLs (review, adjudicate)
+            return self._review_page(request, draft)
         username = request.user.get_username()
         holds = annotation_lease_claim(feedback_id=draft.pk, holder=username)
         return self._workbench(request, draft, holds=holds)
@@ -183,6 +213,73 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
             return HttpResponseRedirect(reverse("admin:feedback_agentfeedback_change", args=[pk]))
         messages.success(request, f"Draft #{pk} saved.")
         return self._next(request)
+
+    # --- QA: review and adjudicate --------------------------------------------------------------------
+
+    def _review_page(self, request, draft, *, posted: dict | None = None, errors: dict | None = None):
+        values = posted or {"safe_to_send": None, "labels": [], "rubric": {}, "notes": ""}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Draft #{draft.pk}",
+            "draft": draft,
+            "meta": json_text(draft.meta),
+            "rubric_json": json_text(draft.rubric),
+            "annotations": selectors.annotations_of(draft.pk),
+            "reviews": selectors.reviews_of(draft.pk),
+            "adjudicating": draft.annotation_state == AnnotationState.ADJUDICATION,
+            "values": values,
+            "errors": errors or {},
+            "labels": selectors.labels_active(),
+            "rubric_rows": [{"key": key, "value": values["rubric"].get(key)} for key in RUBRIC_KEYS],
+            "scores": range(RUBRIC_MIN, RUBRIC_MAX + 1),
+            "review_url": reverse("admin:feedback_agentfeedback_review", args=[draft.pk]),
+            "adjudicate_url": reverse("admin:feedback_agentfeedback_adjudicate", args=[draft.pk]),
+            "queue_url": reverse("admin:feedback_agentfeedback_changelist"),
+        }
+        return TemplateResponse(request, "feedback/admin/review.html", context)
+
+    def review_view(self, request, pk: int):
+        """Accept an annotation, or send it back to its annotator with a comment."""
+        if not _reviews(request) or request.method != "POST":
+            raise PermissionDenied
+        here = reverse("admin:feedback_agentfeedback_change", args=[pk])
+        annotation_id = request.POST.get("annotation", "")
+        with service_errors_reported(request, failed="Not recorded") as call:
+            review = annotation_review(
+                annotation_id=int(annotation_id) if annotation_id.isdigit() else 0,
+                reviewer=request.user.get_username(),
+                outcome=request.POST.get("outcome", ""),
+                comment=request.POST.get("comment"),
+                request_id=request.request_id,
+            )
+        if not call.failed:
+            said = "sent back to" if review.outcome == ReviewOutcome.SENT_BACK else "accepted: the annotation of"
+            messages.success(request, f"Draft #{pk} {said} {review.annotator}.")
+        return HttpResponseRedirect(here)
+
+    def adjudicate_view(self, request, pk: int):
+        """Set the final values of a draft whose annotators disagree."""
+        if not _reviews(request) or request.method != "POST":
+            raise PermissionDenied
+        draft = self.get_object(request, str(pk))
+        if draft is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        posted = _posted_annotation(request.POST)
+        try:
+            feedback_adjudicate(
+                feedback_id=pk, reviewer=request.user.get_username(), request_id=request.request_id, **posted
+            )
+        except ValidationError as exc:
+            messages.error(request, "Not adjudicated: " + "; ".join(exc.messages))
+            return self._review_page(request, draft, posted=posted, errors=exc.message_dict)
+        except ServiceError as exc:
+            messages.warning(request, f"Not adjudicated: {exc.message}.")
+            return HttpResponseRedirect(reverse("admin:feedback_agentfeedback_change", args=[pk]))
+        messages.success(request, f"Draft #{pk} adjudicated.")
+        return HttpResponseRedirect(
+            reverse("admin:feedback_agentfeedback_changelist") + f"?annotation_state__exact={AnnotationState.ADJUDICATION}"
+        )
 
     def next_view(self, request):
         if not self.has_change_permission(request):

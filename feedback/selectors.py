@@ -8,7 +8,9 @@ from feedback.models import (
     AgentFeedback,
     AnnotationLabel,
     AnnotationLease,
+    AnnotationReview,
     AnnotationRework,
+    AnnotationState,
     FeedbackAnnotation,
 )
 
@@ -34,3 +36,20 @@ def annotation_latest(*, feedback_id: int, annotator: str) -> FeedbackAnnotation
 
 def lease_of(feedback_id: int) -> AnnotationLease | None:
     return AnnotationLease.objects.filter(feedback_id=feedback_id).first()
+
+
+def annotations_of(feedback_id: int) -> list[FeedbackAnnotation]:
+    """Every annotation of a draft the caller may read (QA: all), oldest first, each with its reviews."""
+    return list(
+        FeedbackAnnotation.objects.filter(feedback_id=feedback_id)
+        .prefetch_related("annotationreview_set").order_by("id")
+    )
+
+
+def reviews_of(feedback_id: int) -> list[AnnotationReview]:
+    return list(AnnotationReview.objects.filter(feedback_id=feedback_id).order_by("created_at", "id"))
+
+
+def adjudication_count() -> int:
+    """Drafts whose annotators disagree, waiting for QA (from the partial index)."""
+    return AgentFeedback.objects.filter(annotation_state=AnnotationState.ADJUDICATION).count()

@@ -25,7 +25,7 @@ from feedback.models import (
     SupportCuratedReply,
 )
 from hotdash.db_context import Role, acting_as
-from hotdash.errors import Conflict, NotFound
+from hotdash.errors import Conflict, Invalid, NotFound
 
 RUBRIC_KEYS = ("clarity", "accuracy", "tone")
 RUBRIC_MIN, RUBRIC_MAX = 1, 5
@@ -352,3 +352,74 @@ def annotation_settle(*, feedback_id: int) -> str:
         draft.annotation_state = state
         draft.save(update_fields=[*ANNOTATION_FIELDS, "annotation_state"])
     return state
+
+
+# --- QA: review and adjudication -----------------------------------------------------------------------------
+
+MAX_COMMENT_LENGTH = 2000
+
+
+class AnnotationMissing(NotFound):
+    def __init__(self, annotation_id: int):
+        super().__init__(f"no annotation #{annotation_id} is visible to you")
+
+
+class NotInAdjudication(Conflict):
+    def __init__(self, draft: AgentFeedback):
+        super().__init__(f"draft #{draft.pk} is {draft.get_annotation_state_display().lower()}, not waiting for adjudication")
+
+
+def _comment_checked(comment: str | None, *, required: bool) -> str | None:
+    comment = (comment or "").strip() or None
+    if required and comment is None:
+        raise Invalid("comment", "say what to change: the annotator reads it")
+    if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
+        raise Invalid("comment", f"must be at most {MAX_COMMENT_LENGTH} characters")
+    return comment
+
+
+@transaction.atomic
+def annotation_review(
+    *, annotation_id: int, reviewer: str, outcome: str, comment: str | None = None, request_id: str | None = None
+) -> AnnotationReview:
+    """QA accepts an annotation, or sends it back with a comment: the draft then comes first in that annotator's
+    queue, the comment on its page, until they save it again. Both are audited (annotation_reviews)."""
+    if outcome not in (ReviewOutcome.ACCEPTED, ReviewOutcome.SENT_BACK):
+        raise Invalid("outcome", "must be accepted or sent_back")
+    comment = _comment_checked(comment, required=outcome == ReviewOutcome.SENT_BACK)
+    annotation = FeedbackAnnotation.objects.filter(pk=annotation_id).first()
+    if annotation is None:
+        raise AnnotationMissing(annotation_id)
+    review = AnnotationReview.objects.create(
+        feedback_id=annotation.feedback_id, annotation=annotation, annotator=annotation.annotator,
+        reviewer=reviewer, outcome=outcome, comment=comment, request_id=request_id,
+    )
+    if outcome == ReviewOutcome.SENT_BACK:
+        AnnotationRework.objects.update_or_create(
+            feedback_id=annotation.feedback_id, annotator=annotation.annotator,
+            defaults={"review": review, "comment": comment, "created_at": timezone.now()},
+        )
+    return review
+
+
+@transaction.atomic
+def feedback_adjudicate(
+    *, feedback_id: int, reviewer: str, safe_to_send, labels, rubric, notes: str | None = None,
+    request_id: str | None = None,
+) -> AgentFeedback:
+    """QA sets the final values of a draft whose annotators disagree; audited with the values it set."""
+    values = _annotation_values_check(safe_to_send=safe_to_send, labels=labels, rubric=rubric, notes=notes)
+    draft = AgentFeedback.objects.select_for_update().filter(pk=feedback_id).first()
+    if draft is None:
+        raise AnnotationNotFound(feedback_id)
+    if draft.annotation_state != AnnotationState.ADJUDICATION:
+        raise NotInAdjudication(draft)
+    AnnotationReview.objects.create(
+        feedback=draft, reviewer=reviewer, outcome=ReviewOutcome.ADJUDICATED, final=values, request_id=request_id,
+    )
+    for name, value in values.items():
+        setattr(draft, name, value)
+    draft.annotator = reviewer
+    draft.annotation_state = AnnotationState.DONE
+    draft.save(update_fields=[*ANNOTATION_FIELDS, "annotation_state"])
+    return draft

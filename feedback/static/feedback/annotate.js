@@ -15,6 +15,11 @@
     });
   }
 
+  function go(selector) {
+    const link = document.querySelector(selector);
+    if (link) window.location.assign(link.href);
+  }
+
   function itemKeys(form) {
     const rows = Array.from(form.querySelectorAll(".rubric-row"));
     const help = document.querySelector("#keys-help");
@@ -54,8 +59,8 @@
       else if (key === "ArrowUp") focusRow(focused - 1);
       else if (key === "t") form.querySelector("#notes").focus();
       else if (key === "s") form.requestSubmit();
-      else if (key === "k") window.location.assign(document.querySelector("#skip-link").href);
-      else if (key === "q") window.location.assign(document.querySelector("#queue-link").href);
+      else if (key === "k") go("#skip-link");
+      else if (key === "q") go("#queue-link");
       else if (key === "?") toggleHelp();
       else if (labelKeys[key]) labelKeys[key].checked = !labelKeys[key].checked;
       else return;
