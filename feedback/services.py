@@ -423,3 +423,28 @@ def feedback_adjudicate(
     draft.annotation_state = AnnotationState.DONE
     draft.save(update_fields=[*ANNOTATION_FIELDS, "annotation_state"])
     return draft
+
+
+# --- drafts from the agent platform ---------------------------------------------------------------------------
+
+MAX_DRAFTS_PER_CALL = 1000
+
+
+@transaction.atomic
+def feedback_create_many(drafts: list[dict]) -> list[AgentFeedback]:
+    """Store the platform's drafts (conversation_id, input_text, model_draft, meta), all or none, in one INSERT.
+
+    Each dict holds values its caller validated (the API's serializer); the database's own checks (no blank
+    conversation, no verdict from the platform) still apply, and one refusal stores nothing.
+    """
+    if len(drafts) > MAX_DRAFTS_PER_CALL:
+        raise Invalid("non_field_errors", f"at most {MAX_DRAFTS_PER_CALL} drafts per call, not {len(drafts)}")
+    return AgentFeedback.objects.bulk_create(
+        [
+            AgentFeedback(
+                conversation_id=draft["conversation_id"], input_text=draft["input_text"],
+                model_draft=draft["model_draft"], meta=draft.get("meta") or {},
+            )
+            for draft in drafts
+        ]
+    )

@@ -54,6 +54,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "metrics.agentqc": ("view",),
     },
     MONITORING: {
+        "feedback.agentfeedback": ("view",),
         "metrics.agentquery": ("view",),
         "metrics.fact": ("view",),
         "metrics.decisionsynceventlog": ("view",),

@@ -1,6 +1,8 @@
 DROP TRIGGER IF EXISTS agent_feedback_draw_annotations_needed ON agent_feedback;
 DROP FUNCTION IF EXISTS feedback_draw_annotations_needed();
 DROP POLICY IF EXISTS agent_feedback_qa_update ON agent_feedback;
+DROP POLICY IF EXISTS agent_feedback_monitoring_select ON agent_feedback;
+REVOKE SELECT ON agent_feedback FROM hotdash_monitoring;
 REVOKE UPDATE (safe_to_send, labels, rubric, annotator, notes, annotation_state) ON agent_feedback
     FROM hotdash_qa, hotdash_supervisor;
 DROP POLICY IF EXISTS agent_feedback_ingest_insert ON agent_feedback;

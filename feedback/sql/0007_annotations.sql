@@ -33,6 +33,10 @@ GRANT UPDATE (safe_to_send, labels, rubric, annotator, notes, annotation_state) 
 DROP POLICY IF EXISTS agent_feedback_qa_update ON agent_feedback;
 CREATE POLICY agent_feedback_qa_update ON agent_feedback FOR UPDATE TO hotdash_qa, hotdash_supervisor
     USING (true) WITH CHECK (true);
+-- Monitoring reads the drafts and their final values (the training data's quality), across conversations.
+GRANT SELECT ON agent_feedback TO hotdash_monitoring;
+DROP POLICY IF EXISTS agent_feedback_monitoring_select ON agent_feedback;
+CREATE POLICY agent_feedback_monitoring_select ON agent_feedback FOR SELECT TO hotdash_monitoring USING (true);
 -- The platform's new drafts are open, and say nothing of their annotators.
 DROP POLICY IF EXISTS agent_feedback_ingest_insert ON agent_feedback;
 CREATE POLICY agent_feedback_ingest_insert ON agent_feedback FOR INSERT TO hotdash_ingest

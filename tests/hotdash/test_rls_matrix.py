@@ -175,7 +175,7 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     **{
         (Role.MONITORING, t): READ_ALL
         for t in ("agent_queries", "facts", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc",
-                  "dbhealth_reports")
+                  "dbhealth_reports", "agent_feedback")
     },
     # The AI read-only role reads facts across projects, nothing else.
     (Role.AI_READONLY, "facts"): READ_ALL,

@@ -1,0 +1,63 @@
+from rest_framework import serializers
+
+from feedback.models import AnnotationState
+from feedback.services import MAX_COMMENT_LENGTH
+
+
+class DraftCreateSerializer(serializers.Serializer):
+    """One model draft from the agent platform."""
+
+    conversation_id = serializers.CharField(max_length=200)
+    input_text = serializers.CharField(max_length=100_000, help_text="The customer's message.")
+    model_draft = serializers.CharField(max_length=100_000, help_text="The reply the model drafted.")
+    meta = serializers.DictField(required=False, help_text="Anything the platform keeps with it (model, agent...).")
+
+
+class DraftSerializer(serializers.Serializer):
+    """A draft as annotators, QA and monitoring read it: the texts and the final annotation."""
+
+    id = serializers.IntegerField(read_only=True)
+    conversation_id = serializers.CharField(read_only=True)
+    input_text = serializers.CharField(read_only=True)
+    model_draft = serializers.CharField(read_only=True)
+    meta = serializers.DictField(read_only=True)
+    annotation_state = serializers.ChoiceField(choices=AnnotationState.choices, read_only=True)
+    annotations_needed = serializers.IntegerField(read_only=True)
+    safe_to_send = serializers.BooleanField(read_only=True, allow_null=True)
+    labels = serializers.ListField(child=serializers.CharField(), read_only=True)
+    rubric = serializers.DictField(read_only=True)
+    notes = serializers.CharField(read_only=True, allow_null=True)
+    annotator = serializers.CharField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class RubricSerializer(serializers.Serializer):
+    # Raw values: the service says what is acceptable (a whole number 1-5), with the same words as the admin.
+    clarity = serializers.JSONField()
+    accuracy = serializers.JSONField()
+    tone = serializers.JSONField()
+
+
+class AnnotationCreateSerializer(serializers.Serializer):
+    safe_to_send = serializers.BooleanField(help_text="true or false")
+    labels = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list,
+                                   max_length=100, help_text="Names from the label vocabulary.")
+    rubric = RubricSerializer()
+    notes = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=4000)
+
+
+class AnnotationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    feedback = serializers.IntegerField(source="feedback_id", read_only=True)
+    annotator = serializers.CharField(read_only=True)
+    safe_to_send = serializers.BooleanField(read_only=True)
+    labels = serializers.ListField(child=serializers.CharField(), read_only=True)
+    rubric = serializers.DictField(read_only=True)
+    notes = serializers.CharField(read_only=True, allow_null=True)
+    seconds_spent = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class ReviewCreateSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=MAX_COMMENT_LENGTH)

@@ -1,0 +1,75 @@
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from feedback.api.filters import FeedbackFilter
+from feedback.api.serializers import (
+    AnnotationCreateSerializer,
+    AnnotationSerializer,
+    DraftCreateSerializer,
+    DraftSerializer,
+)
+from feedback.selectors import feedback_list
+from feedback.services import MAX_DRAFTS_PER_CALL, annotation_next_claim, annotation_save, feedback_create_many
+from hotdash.db_context import Role
+
+READERS = {Role.QA, Role.MONITORING, Role.SUPERVISOR}
+
+
+def _batch_errors(errors: list | dict) -> dict:
+    """A refused batch: each bad item's errors under its index (from 0), so the platform knows which to fix."""
+    if isinstance(errors, dict) and set(errors) <= {api_settings.NON_FIELD_ERRORS_KEY}:
+        return errors  # the list itself (too long, empty, not a list)
+    items = errors.items() if isinstance(errors, dict) else enumerate(errors)
+    return {"items": {str(index): item for index, item in items if item}}
+
+
+class FeedbackListCreateView(generics.ListAPIView):
+    """The agent platform posts drafts (one, or a list of up to 1,000, all or nothing); QA and monitoring list them."""
+
+    queryset = feedback_list()
+    serializer_class = DraftSerializer
+    filterset_class = FeedbackFilter
+    allowed_roles = {"GET": READERS, "POST": {Role.INGEST}}
+
+    def post(self, request, *args, **kwargs):
+        if isinstance(request.data, list):
+            incoming = DraftCreateSerializer(
+                data=request.data, many=True, max_length=MAX_DRAFTS_PER_CALL, allow_empty=False
+            )
+            if not incoming.is_valid():
+                raise ValidationError(_batch_errors(incoming.errors))
+            created = feedback_create_many(incoming.validated_data)
+            return Response(DraftSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+        incoming = DraftCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        (created,) = feedback_create_many([incoming.validated_data])
+        return Response(DraftSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class FeedbackNextView(APIView):
+    """The draft the calling annotator labels next, now leased to them (200), or 204 when nothing is left."""
+
+    allowed_roles = {Role.ANNOTATOR}
+    serializer_class = DraftSerializer
+
+    def post(self, request):
+        draft = annotation_next_claim(annotator=request.db_context.user)
+        if draft is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(DraftSerializer(draft).data)
+
+
+class AnnotationCreateView(APIView):
+    """The calling annotator's annotation of a draft they hold: 201; 409 without the lease; 400 for bad values."""
+
+    allowed_roles = {Role.ANNOTATOR}
+    serializer_class = AnnotationCreateSerializer
+
+    def post(self, request, pk: int):
+        incoming = AnnotationCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        annotation = annotation_save(feedback_id=pk, annotator=request.db_context.user, **incoming.validated_data)
+        return Response(AnnotationSerializer(annotation).data, status=status.HTTP_201_CREATED)
