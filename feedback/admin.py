@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from feedback import selectors
+from feedback.agreement import agreement_compute
 from feedback.models import (
     AgentFeedback,
     AnnotationLabel,
@@ -124,6 +125,7 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
             "can_annotate": self.has_change_permission(request),
             "next_url": reverse("admin:feedback_agentfeedback_annotate_next"),
             "adjudication": selectors.adjudication_count() if _reviews(request) else None,
+            "agreement_url": reverse("admin:feedback_agentfeedback_agreement"),
             "adjudication_url": reverse("admin:feedback_agentfeedback_changelist")
             + f"?annotation_state__exact={AnnotationState.ADJUDICATION}",
         }
@@ -137,6 +139,7 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
             path("<int:pk>/annotate/", self.admin_site.admin_view(self.annotate_view),
                  name="feedback_agentfeedback_annotate"),
             path("<int:pk>/skip/", self.admin_site.admin_view(self.skip_view), name="feedback_agentfeedback_skip"),
+            path("agreement/", self.admin_site.admin_view(self.agreement_view), name="feedback_agentfeedback_agreement"),
             path("<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="feedback_agentfeedback_review"),
             path("<int:pk>/adjudicate/", self.admin_site.admin_view(self.adjudicate_view),
                  name="feedback_agentfeedback_adjudicate"),
@@ -280,6 +283,20 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:feedback_agentfeedback_changelist") + f"?annotation_state__exact={AnnotationState.ADJUDICATION}"
         )
+
+    def agreement_view(self, request):
+        if not _reviews(request):
+            raise PermissionDenied
+        report = agreement_compute(selectors.agreement_votes())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Agreement between annotators",
+            "fields": [{"name": name, **figures} for name, figures in report["overall"].items()],
+            "pairs": report["pairs"],
+            "queue_url": reverse("admin:feedback_agentfeedback_changelist"),
+        }
+        return TemplateResponse(request, "feedback/admin/agreement.html", context)
 
     def next_view(self, request):
         if not self.has_change_permission(request):

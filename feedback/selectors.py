@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from feedback.agreement import Vote
 from feedback.models import (
     AgentFeedback,
     AnnotationLabel,
@@ -53,3 +54,15 @@ def reviews_of(feedback_id: int) -> list[AnnotationReview]:
 def adjudication_count() -> int:
     """Drafts whose annotators disagree, waiting for QA (from the partial index)."""
     return AgentFeedback.objects.filter(annotation_state=AnnotationState.ADJUDICATION).count()
+
+
+def agreement_votes() -> list[Vote]:
+    """Each annotator's latest annotation of every draft two or more annotators labelled (QA reads them all)."""
+    rows = (
+        FeedbackAnnotation.objects.filter(feedback__annotations_needed__gte=2)
+        .order_by("feedback_id", "annotator", "-id")
+        .distinct("feedback_id", "annotator")
+        .values_list("feedback_id", "annotator", "safe_to_send", "labels", "rubric")
+    )
+    return [Vote(feedback_id=f, annotator=a, safe_to_send=s, labels=tuple(labels), rubric=rubric)
+            for f, a, s, labels, rubric in rows]

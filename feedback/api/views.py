@@ -4,6 +4,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from feedback.agreement import agreement_compute
 from feedback.api.filters import FeedbackFilter
 from feedback.api.serializers import (
     AnnotationCreateSerializer,
@@ -11,7 +12,7 @@ from feedback.api.serializers import (
     DraftCreateSerializer,
     DraftSerializer,
 )
-from feedback.selectors import feedback_list
+from feedback.selectors import agreement_votes, feedback_list
 from feedback.services import MAX_DRAFTS_PER_CALL, annotation_next_claim, annotation_save, feedback_create_many
 from hotdash.db_context import Role
 
@@ -73,3 +74,12 @@ class AnnotationCreateView(APIView):
         incoming.is_valid(raise_exception=True)
         annotation = annotation_save(feedback_id=pk, annotator=request.db_context.user, **incoming.validated_data)
         return Response(AnnotationSerializer(annotation).data, status=status.HTTP_201_CREATED)
+
+
+class AgreementView(APIView):
+    """Agreement between annotators on the overlap sample: per field (Krippendorff's alpha) and per pair."""
+
+    allowed_roles = {Role.QA, Role.SUPERVISOR}
+
+    def get(self, request):
+        return Response(agreement_compute(agreement_votes()))
