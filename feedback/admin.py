@@ -123,6 +123,10 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_annotate": self.has_change_permission(request),
+            # The annotator's tile: what they see when they arrive.
+            "progress": selectors.progress_mine(request.user.get_username())
+            if self.has_change_permission(request) else None,
+            "progress_url": reverse("admin:feedback_agentfeedback_progress"),
             "next_url": reverse("admin:feedback_agentfeedback_annotate_next"),
             "adjudication": selectors.adjudication_count() if _reviews(request) else None,
             "agreement_url": reverse("admin:feedback_agentfeedback_agreement"),
@@ -140,6 +144,7 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
                  name="feedback_agentfeedback_annotate"),
             path("<int:pk>/skip/", self.admin_site.admin_view(self.skip_view), name="feedback_agentfeedback_skip"),
             path("agreement/", self.admin_site.admin_view(self.agreement_view), name="feedback_agentfeedback_agreement"),
+            path("progress/", self.admin_site.admin_view(self.progress_view), name="feedback_agentfeedback_progress"),
             path("<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="feedback_agentfeedback_review"),
             path("<int:pk>/adjudicate/", self.admin_site.admin_view(self.adjudicate_view),
                  name="feedback_agentfeedback_adjudicate"),
@@ -283,6 +288,22 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:feedback_agentfeedback_changelist") + f"?annotation_state__exact={AnnotationState.ADJUDICATION}"
         )
+
+    def progress_view(self, request):
+        """An annotator's own progress; QA's and supervisors' the team's."""
+        annotating, reviewing = self.has_change_permission(request), _reviews(request)
+        if not annotating and not reviewing:
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Annotation progress",
+            "mine": selectors.progress_mine(request.user.get_username()) if annotating else None,
+            "team": selectors.progress_team() if reviewing else None,
+            "queue_url": reverse("admin:feedback_agentfeedback_changelist"),
+            "next_url": reverse("admin:feedback_agentfeedback_annotate_next"),
+        }
+        return TemplateResponse(request, "feedback/admin/progress.html", context)
 
     def agreement_view(self, request):
         if not _reviews(request):

@@ -61,3 +61,7 @@ class AnnotationSerializer(serializers.Serializer):
 
 class ReviewCreateSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=MAX_COMMENT_LENGTH)
+
+
+class SinceSerializer(serializers.Serializer):
+    since = serializers.DateField(required=False, help_text="Only days from this one (YYYY-MM-DD).")

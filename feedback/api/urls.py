@@ -1,10 +1,20 @@
 from django.urls import path
 
-from feedback.api.views import AgreementView, AnnotationCreateView, FeedbackListCreateView, FeedbackNextView
+from feedback.api.views import (
+    AgreementView,
+    AnnotationCreateView,
+    AnnotationProgressView,
+    FeedbackListCreateView,
+    FeedbackNextView,
+    TrainingQualityView,
+)
 
 urlpatterns = [
     path("feedback/", FeedbackListCreateView.as_view(), name="feedback-list"),
     path("feedback/next/", FeedbackNextView.as_view(), name="feedback-next"),
     path("feedback/agreement/", AgreementView.as_view(), name="feedback-agreement"),
     path("feedback/<int:pk>/annotations/", AnnotationCreateView.as_view(), name="feedback-annotations"),
+    # The feedback app's metrics (its own views), beside the metrics app's under the same prefix.
+    path("metrics/annotation-progress/", AnnotationProgressView.as_view(), name="metrics-annotation-progress"),
+    path("metrics/training-quality/", TrainingQualityView.as_view(), name="metrics-training-quality"),
 ]

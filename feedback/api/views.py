@@ -11,8 +11,9 @@ from feedback.api.serializers import (
     AnnotationSerializer,
     DraftCreateSerializer,
     DraftSerializer,
+    SinceSerializer,
 )
-from feedback.selectors import agreement_votes, feedback_list
+from feedback.selectors import agreement_votes, annotation_progress_rows, feedback_list, training_quality_rows
 from feedback.services import MAX_DRAFTS_PER_CALL, annotation_next_claim, annotation_save, feedback_create_many
 from hotdash.db_context import Role
 
@@ -83,3 +84,25 @@ class AgreementView(APIView):
 
     def get(self, request):
         return Response(agreement_compute(agreement_votes()))
+
+
+class AnnotationProgressView(APIView):
+    """v_annotation_progress: per annotator and day (an annotator reads their own rows; QA everyone's)."""
+
+    allowed_roles = {Role.ANNOTATOR, Role.QA, Role.SUPERVISOR}
+
+    def get(self, request):
+        query = SinceSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response({"results": annotation_progress_rows(since=query.validated_data.get("since"))})
+
+
+class TrainingQualityView(APIView):
+    """v_training_data_quality: per day drafts were created, their annotation state and final values."""
+
+    allowed_roles = {Role.QA, Role.MONITORING, Role.SUPERVISOR}
+
+    def get(self, request):
+        query = SinceSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response({"results": training_quality_rows(since=query.validated_data.get("since"))})
