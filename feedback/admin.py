@@ -35,6 +35,7 @@ from feedback.services import (
     annotation_save,
     curated_reply_create,
     feedback_adjudicate,
+    feedback_promote,
 )
 from hotdash.admin import (
     ConsoleModelAdmin,
@@ -42,11 +43,14 @@ from hotdash.admin import (
     json_text,
     pretty_json,
     service_errors_reported,
+    table_privileges,
     truncated,
 )
 from hotdash.db_context import Role
 from hotdash.errors import ServiceError
 
+# Most drafts one bulk promotion takes (each one is its own idempotent insert).
+BULK_PROMOTE_LIMIT = 500
 SKIPPED_SESSION_KEY = "feedback_skipped"
 # Drafts one annotator skipped, kept in their session so "next" moves past them (the newest ones).
 SKIPPED_KEPT = 200
@@ -95,6 +99,7 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
     ordering = ("-created_at",)
     list_per_page = 50
     change_list_template = "feedback/admin/feedback_list.html"
+    actions = ["promote_selected"]
     readonly_fields = (
         "conversation_id", "input_text", "model_draft", "meta_pretty", "safe_to_send", "labels", "rubric_pretty",
         "notes", "annotator", "annotation_state", "annotations_needed", "created_at", "updated_at",
@@ -145,6 +150,8 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
             path("<int:pk>/skip/", self.admin_site.admin_view(self.skip_view), name="feedback_agentfeedback_skip"),
             path("agreement/", self.admin_site.admin_view(self.agreement_view), name="feedback_agentfeedback_agreement"),
             path("progress/", self.admin_site.admin_view(self.progress_view), name="feedback_agentfeedback_progress"),
+            path("<int:pk>/promote/", self.admin_site.admin_view(self.promote_view),
+                 name="feedback_agentfeedback_promote"),
             path("<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="feedback_agentfeedback_review"),
             path("<int:pk>/adjudicate/", self.admin_site.admin_view(self.adjudicate_view),
                  name="feedback_agentfeedback_adjudicate"),
@@ -195,6 +202,10 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
                 for key in RUBRIC_KEYS
             ],
             "scores": range(RUBRIC_MIN, RUBRIC_MAX + 1),
+            "gold": getattr(draft, "gold_reply", None),
+            "may_promote": self._may_promote(request)
+            and draft.annotation_state == AnnotationState.DONE and draft.safe_to_send is True,
+            "promote_url": reverse("admin:feedback_agentfeedback_promote", args=[draft.pk]),
             "annotate_url": reverse("admin:feedback_agentfeedback_annotate", args=[draft.pk]),
             "skip_url": reverse("admin:feedback_agentfeedback_skip", args=[draft.pk]),
             "queue_url": reverse("admin:feedback_agentfeedback_changelist"),
@@ -233,6 +244,7 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
             "draft": draft,
             "meta": json_text(draft.meta),
             "rubric_json": json_text(draft.rubric),
+            "gold": getattr(draft, "gold_reply", None),
             "annotations": selectors.annotations_of(draft.pk),
             "reviews": selectors.reviews_of(draft.pk),
             "adjudicating": draft.annotation_state == AnnotationState.ADJUDICATION,
@@ -288,6 +300,41 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:feedback_agentfeedback_changelist") + f"?annotation_state__exact={AnnotationState.ADJUDICATION}"
         )
+
+    # --- the gold set --------------------------------------------------------------------------------
+
+    def _may_promote(self, request) -> bool:
+        return table_privileges(request, SupportCuratedReply._meta.db_table)["add"]
+
+    def promote_view(self, request, pk: int):
+        if request.method != "POST" or not self._may_promote(request):
+            raise PermissionDenied
+        with service_errors_reported(request, failed="Not promoted") as call:
+            gold, created = feedback_promote(feedback_id=pk)
+        if not call.failed:
+            said = "added to the gold set" if created else "was already in the gold set"
+            messages.success(request, f"Draft #{pk} {said} (gold reply #{gold.pk}).")
+        return HttpResponseRedirect(reverse("admin:feedback_agentfeedback_change", args=[pk]))
+
+    @admin.action(description="Promote the selected drafts to the gold set", permissions=["promote"])
+    def promote_selected(self, request, queryset):
+        created = found = 0
+        refused = []
+        for pk in queryset.order_by("id").values_list("id", flat=True)[:BULK_PROMOTE_LIMIT]:
+            try:
+                _, new = feedback_promote(feedback_id=pk)
+            except ServiceError:
+                refused.append(f"#{pk}")
+                continue
+            created, found = created + new, found + (not new)
+        self.message_user(request, f"Gold set: {created} added, {found} already there.", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request, f"Not final and safe to send, left out: {', '.join(refused)}.", messages.WARNING
+            )
+
+    def has_promote_permission(self, request) -> bool:
+        return self._may_promote(request)
 
     def progress_view(self, request):
         """An annotator's own progress; QA's and supervisors' the team's."""
@@ -365,19 +412,24 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
 
 @admin.register(SupportCuratedReply)
 class SupportCuratedReplyAdmin(ConsoleModelAdmin):
-    list_display = ("id", "approved_at", "question_excerpt", "reply_excerpt", "tags_list", "conversation_id")
+    list_display = ("id", "approved_at", "question_excerpt", "reply_excerpt", "tags_list", "conversation_id",
+                    "source_draft")
     list_display_links = ("id", "question_excerpt")
     list_filter = ("approved_at",)
     search_fields = ("conversation_id__exact", "source_message_id__exact", "question", "reply")
-    search_help_text = "An exact conversation or source message id, or words of the question or the reply."
+    search_help_text = (
+        "tag:NAME for the replies with that tag (several: tag:a tag:b), or an exact conversation or source "
+        "message id, or words of the question or the reply."
+    )
     date_hierarchy = "approved_at"
     ordering = ("-approved_at", "-id")
     list_per_page = 50
     fields = (
-        "conversation_id", "source_message_id", "question", "reply", "tags", "approved_at", "created_at", "updated_at",
+        "conversation_id", "source_message_id", "question", "reply", "tags", "source_draft", "approved_at",
+        "created_at", "updated_at",
     )
     # Set by the service when the reply is added; a gold reply is never edited in place (no UPDATE grant).
-    readonly_fields = ("approved_at", "created_at", "updated_at")
+    readonly_fields = ("source_draft", "approved_at", "created_at", "updated_at")
 
     def save_model(self, request, obj, form, change):
         created = curated_reply_create(
@@ -390,6 +442,23 @@ class SupportCuratedReplyAdmin(ConsoleModelAdmin):
         # The admin goes on with `obj` (its link, message and log entry): make it the row that was written.
         obj.pk = created.pk
         obj.refresh_from_db()
+
+    def get_search_results(self, request, queryset, search_term):
+        # tag:NAME terms are containment on the tags array, which its GIN index answers at any size.
+        terms = search_term.split()
+        tags = [term.removeprefix("tag:") for term in terms if term.startswith("tag:") and len(term) > 4]
+        if not tags:
+            return super().get_search_results(request, queryset, search_term)
+        rest = " ".join(term for term in terms if not term.startswith("tag:"))
+        queryset, duplicates = super().get_search_results(request, queryset.filter(tags__contains=tags), rest)
+        return queryset, duplicates
+
+    @admin.display(description="promoted from")
+    def source_draft(self, obj):
+        if obj.source_feedback_id is None:
+            return "—"
+        url = reverse("admin:feedback_agentfeedback_change", args=[obj.source_feedback_id])
+        return format_html('<a href="{}">draft #{}</a>', url, obj.source_feedback_id)
 
     @admin.display(description="question")
     def question_excerpt(self, obj):

@@ -95,6 +95,10 @@ class SupportCuratedReply(models.Model):
     reply = models.TextField()
     tags = ArrayField(models.TextField(), default=list, blank=True, db_default=models.Value("{}"))
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The draft it was promoted from (none for a reply added by hand); the draft links back (gold_reply).
+    source_feedback = models.OneToOneField(
+        AgentFeedback, on_delete=models.SET_NULL, null=True, blank=True, related_name="gold_reply"
+    )
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
 

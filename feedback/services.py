@@ -448,3 +448,49 @@ def feedback_create_many(drafts: list[dict]) -> list[AgentFeedback]:
             for draft in drafts
         ]
     )
+
+
+# --- the gold set ---------------------------------------------------------------------------------------------
+
+
+class NotPromotable(Conflict):
+    def __init__(self, draft: AgentFeedback):
+        super().__init__(
+            f"draft #{draft.pk} is not final and safe to send: only a reply judged safe goes to the gold set"
+        )
+
+
+_PROMOTE_SQL = """
+INSERT INTO support_curated_replies (conversation_id, source_message_id, question, reply, tags, approved_at,
+                                     source_feedback_id)
+VALUES (%(conversation_id)s, %(message_id)s, %(question)s, %(reply)s, %(tags)s, clock_timestamp(), %(id)s)
+ON CONFLICT (source_message_id) DO NOTHING
+"""
+
+
+def _source_message_id(draft: AgentFeedback) -> str:
+    """The platform's message id when the draft's meta has one, else the draft's own: the gold row's natural key."""
+    message_id = (draft.meta or {}).get("message_id")
+    return str(message_id) if message_id else f"feedback:{draft.pk}"
+
+
+@transaction.atomic
+def feedback_promote(*, feedback_id: int) -> tuple[SupportCuratedReply, bool]:
+    """Add a final, safe draft to the gold set (question, reply, its labels as tags, source ids); (row, created).
+
+    Idempotent: promoting the same draft again (or twice at once) gives the one row there is.
+    """
+    draft = AgentFeedback.objects.filter(pk=feedback_id).first()
+    if draft is None:
+        raise AnnotationNotFound(feedback_id)
+    if draft.annotation_state != AnnotationState.DONE or draft.safe_to_send is not True:
+        raise NotPromotable(draft)
+    message_id = _source_message_id(draft)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PROMOTE_SQL,
+            {"conversation_id": draft.conversation_id, "message_id": message_id, "question": draft.input_text,
+             "reply": draft.model_draft, "tags": list(draft.labels), "id": draft.pk},
+        )
+        created = cursor.rowcount == 1
+    return SupportCuratedReply.objects.get(source_message_id=message_id), created

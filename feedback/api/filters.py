@@ -13,13 +13,18 @@ def yes_no(**kwargs) -> django_filters.TypedChoiceFilter:
 class FeedbackFilter(django_filters.FilterSet):
     """QA's and monitoring's questions of the drafts; each one an indexed column."""
 
-    unannotated = yes_no(method="filter_unannotated", help_text="Still needs annotators.")
+    unannotated = yes_no(field_name="annotation_state", method="filter_unannotated", help_text="Still needs annotators.")
     safe = yes_no(field_name="safe_to_send", help_text="The final verdict.")
-    label = django_filters.CharFilter(method="filter_label", help_text="Drafts with this label (final values).")
+    label = django_filters.CharFilter(
+        field_name="labels", method="filter_label", help_text="Drafts with this label (final values)."
+    )
     annotator = django_filters.CharFilter(field_name="annotator", help_text="Who set the final values.")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    disagreement = yes_no(method="filter_disagreement", help_text="In the adjudication list: the annotators disagree.")
+    disagreement = yes_no(
+        field_name="annotation_state", method="filter_disagreement",
+        help_text="In the adjudication list: the annotators disagree.",
+    )
 
     class Meta:
         model = AgentFeedback

@@ -65,3 +65,75 @@ class ReviewCreateSerializer(serializers.Serializer):
 
 class SinceSerializer(serializers.Serializer):
     since = serializers.DateField(required=False, help_text="Only days from this one (YYYY-MM-DD).")
+
+
+class GoldReplySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    conversation_id = serializers.CharField(read_only=True)
+    source_message_id = serializers.CharField(read_only=True)
+    source_feedback = serializers.IntegerField(source="source_feedback_id", read_only=True, allow_null=True)
+    question = serializers.CharField(read_only=True)
+    reply = serializers.CharField(read_only=True)
+    tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    approved_at = serializers.DateTimeField(read_only=True)
+
+
+class AgreementFigureSerializer(serializers.Serializer):
+    krippendorff_alpha = serializers.FloatField(allow_null=True, help_text="null when not measurable")
+    items = serializers.IntegerField()
+
+
+class AgreementOverallSerializer(serializers.Serializer):
+    safe_to_send = AgreementFigureSerializer(help_text="nominal")
+    clarity = AgreementFigureSerializer(help_text="ordinal")
+    accuracy = AgreementFigureSerializer(help_text="ordinal")
+    tone = AgreementFigureSerializer(help_text="ordinal")
+    labels = AgreementFigureSerializer(help_text="nominal, one yes / no unit per (draft, label)")
+
+
+class PairVerdictSerializer(serializers.Serializer):
+    percent = serializers.FloatField()
+    cohen_kappa = serializers.FloatField(allow_null=True)
+
+
+class AgreementPairSerializer(serializers.Serializer):
+    annotators = serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2)
+    items = serializers.IntegerField()
+    safe_to_send = PairVerdictSerializer()
+
+
+class AgreementSerializer(serializers.Serializer):
+    overall = AgreementOverallSerializer()
+    pairs = AgreementPairSerializer(many=True)
+
+
+class AnnotationProgressRowSerializer(serializers.Serializer):
+    annotator = serializers.CharField()
+    day = serializers.DateField()
+    annotations = serializers.IntegerField()
+    drafts = serializers.IntegerField()
+    median_seconds = serializers.FloatField()
+    mean_seconds = serializers.DecimalField(max_digits=10, decimal_places=1)
+    unsafe = serializers.IntegerField()
+
+
+class AnnotationProgressSerializer(serializers.Serializer):
+    results = AnnotationProgressRowSerializer(many=True)
+
+
+class TrainingQualityRowSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    drafts = serializers.IntegerField()
+    final = serializers.IntegerField()
+    open = serializers.IntegerField()
+    adjudication = serializers.IntegerField()
+    overlap = serializers.IntegerField()
+    safe = serializers.IntegerField()
+    unsafe = serializers.IntegerField()
+    clarity = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    accuracy = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    tone = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+
+
+class TrainingQualitySerializer(serializers.Serializer):
+    results = TrainingQualityRowSerializer(many=True)

@@ -6,12 +6,14 @@ from feedback.api.views import (
     AnnotationProgressView,
     FeedbackListCreateView,
     FeedbackNextView,
+    PromoteView,
     TrainingQualityView,
 )
 
 urlpatterns = [
     path("feedback/", FeedbackListCreateView.as_view(), name="feedback-list"),
     path("feedback/next/", FeedbackNextView.as_view(), name="feedback-next"),
+    path("feedback/<int:pk>/promote/", PromoteView.as_view(), name="feedback-promote"),
     path("feedback/agreement/", AgreementView.as_view(), name="feedback-agreement"),
     path("feedback/<int:pk>/annotations/", AnnotationCreateView.as_view(), name="feedback-annotations"),
     # The feedback app's metrics (its own views), beside the metrics app's under the same prefix.

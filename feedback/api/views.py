@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -7,14 +8,24 @@ from rest_framework.views import APIView
 from feedback.agreement import agreement_compute
 from feedback.api.filters import FeedbackFilter
 from feedback.api.serializers import (
+    AgreementSerializer,
     AnnotationCreateSerializer,
+    AnnotationProgressSerializer,
     AnnotationSerializer,
     DraftCreateSerializer,
     DraftSerializer,
+    GoldReplySerializer,
     SinceSerializer,
+    TrainingQualitySerializer,
 )
 from feedback.selectors import agreement_votes, annotation_progress_rows, feedback_list, training_quality_rows
-from feedback.services import MAX_DRAFTS_PER_CALL, annotation_next_claim, annotation_save, feedback_create_many
+from feedback.services import (
+    MAX_DRAFTS_PER_CALL,
+    annotation_next_claim,
+    annotation_save,
+    feedback_create_many,
+    feedback_promote,
+)
 from hotdash.db_context import Role
 
 READERS = {Role.QA, Role.MONITORING, Role.SUPERVISOR}
@@ -36,6 +47,7 @@ class FeedbackListCreateView(generics.ListAPIView):
     filterset_class = FeedbackFilter
     allowed_roles = {"GET": READERS, "POST": {Role.INGEST}}
 
+    @extend_schema(request=DraftCreateSerializer(many=True), responses={201: DraftSerializer(many=True)})
     def post(self, request, *args, **kwargs):
         if isinstance(request.data, list):
             incoming = DraftCreateSerializer(
@@ -57,6 +69,7 @@ class FeedbackNextView(APIView):
     allowed_roles = {Role.ANNOTATOR}
     serializer_class = DraftSerializer
 
+    @extend_schema(request=None, responses={200: DraftSerializer, 204: None})
     def post(self, request):
         draft = annotation_next_claim(annotator=request.db_context.user)
         if draft is None:
@@ -70,6 +83,7 @@ class AnnotationCreateView(APIView):
     allowed_roles = {Role.ANNOTATOR}
     serializer_class = AnnotationCreateSerializer
 
+    @extend_schema(request=AnnotationCreateSerializer, responses={201: AnnotationSerializer})
     def post(self, request, pk: int):
         incoming = AnnotationCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -82,6 +96,7 @@ class AgreementView(APIView):
 
     allowed_roles = {Role.QA, Role.SUPERVISOR}
 
+    @extend_schema(responses=AgreementSerializer)
     def get(self, request):
         return Response(agreement_compute(agreement_votes()))
 
@@ -91,6 +106,7 @@ class AnnotationProgressView(APIView):
 
     allowed_roles = {Role.ANNOTATOR, Role.QA, Role.SUPERVISOR}
 
+    @extend_schema(parameters=[SinceSerializer], responses=AnnotationProgressSerializer)
     def get(self, request):
         query = SinceSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -102,7 +118,19 @@ class TrainingQualityView(APIView):
 
     allowed_roles = {Role.QA, Role.MONITORING, Role.SUPERVISOR}
 
+    @extend_schema(parameters=[SinceSerializer], responses=TrainingQualitySerializer)
     def get(self, request):
         query = SinceSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         return Response({"results": training_quality_rows(since=query.validated_data.get("since"))})
+
+
+class PromoteView(APIView):
+    """Add a final, safe draft to the gold set: 201 the first time, 200 with the same row after; 409 otherwise."""
+
+    allowed_roles = {Role.ANNOTATOR}
+
+    @extend_schema(request=None, responses={201: GoldReplySerializer, 200: GoldReplySerializer})
+    def post(self, request, pk: int):
+        gold, created = feedback_promote(feedback_id=pk)
+        return Response(GoldReplySerializer(gold).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
