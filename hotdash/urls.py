@@ -17,3 +17,5 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file of its own: the CSP allows no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler404 = "hotdash.views.not_found"

@@ -1,5 +1,6 @@
 from dataclasses import asdict
 
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +18,7 @@ from approvals.models import ApprovalStatus, DecisionChannel, DecisionOutcome
 from approvals.realtime import approval_wait
 from approvals.selectors import approval_list
 from approvals.services import ApprovalAlreadyDecided, ApprovalNotFound, approval_create, approval_decide
+from hotdash.api.schema import refusal
 from hotdash.db_context import Role, acting_as
 
 READERS = {Role.INGEST, Role.OPERATOR, Role.SUPERVISOR, Role.TENANT}
@@ -35,10 +37,23 @@ class ApprovalListCreateView(generics.ListCreateAPIView):
     queryset = approval_list().defer("serialized")
     serializer_class = ApprovalSerializer
     filterset_class = ApprovalFilter
+    # Pages are cut on created_at (NewestFirstCursorPagination); other orders would page wrongly.
+    ordering_fields = ["created_at"]
     allowed_roles = {"GET": READERS, "POST": {Role.INGEST}}
 
     def get_serializer_class(self):
         return ApprovalCreateSerializer if self.request.method == "POST" else ApprovalSerializer
+
+    @extend_schema(
+        request=ApprovalCreateSerializer,
+        responses={
+            201: ApprovalDetailSerializer,
+            200: OpenApiResponse(ApprovalDetailSerializer, description="These paused calls were queued already."),
+            409: refusal(409),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
     def create(self, request, *args, **kwargs):
         incoming = ApprovalCreateSerializer(data=request.data)
@@ -59,6 +74,7 @@ class ApprovalDetailView(APIView):
     allowed_roles = READERS
     serializer_class = ApprovalDetailSerializer
 
+    @extend_schema(parameters=[WaitSerializer], responses=ApprovalDetailSerializer)
     def get(self, request, pk: int):
         wait = WaitSerializer(data=request.query_params)
         wait.is_valid(raise_exception=True)
@@ -88,6 +104,15 @@ class ApprovalDecideView(APIView):
     def get_serializer_class(self):
         return RejectionSerializer if self.outcome == DecisionOutcome.REJECTED else DecisionSerializer
 
+    @extend_schema(
+        responses={
+            200: ApprovalSerializer,
+            409: OpenApiResponse(
+                {"type": "object", "properties": {"detail": {"type": "string"}, "approval": {"type": "object"}}},
+                description="Already decided (or expired): `approval` is its current state.",
+            ),
+        }
+    )
     def post(self, request, pk: int):
         incoming = self.get_serializer_class()(data=request.data)
         incoming.is_valid(raise_exception=True)

@@ -1,16 +1,59 @@
 from rest_framework import serializers
 
-from feedback.models import AnnotationState
-from feedback.services import MAX_COMMENT_LENGTH
+from feedback.models import AnnotationState, ExportFormat, ExportStatus
+from feedback.services import RUBRIC_MAX, RUBRIC_MIN
+from hotdash import inputs
+from hotdash.api.fields import JSONValueField, TextField
+
+# A customer's message or a model's draft: long, but bounded.
+MAX_DRAFT_TEXT = 100_000
+
+
+class ExportRequestSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=ExportFormat.choices, default=ExportFormat.JSONL)
+    since = serializers.DateField(required=False, allow_null=True, help_text="First day included (UTC).")
+    until = serializers.DateField(required=False, allow_null=True, help_text="Last day included (UTC).")
+    label = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Drafts with this label (gold: tag).")
+    safe_only = serializers.BooleanField(default=False, help_text="Only drafts judged safe to send.")
+    gold = serializers.BooleanField(default=False, help_text="Export the gold set instead of the drafts.")
+
+
+class ExportProgressSerializer(serializers.Serializer):
+    rows_done = serializers.IntegerField()
+    rows_total = serializers.IntegerField(allow_null=True)
+    percent = serializers.FloatField(allow_null=True)
+
+
+class ExportSerializer(serializers.Serializer):
+    """An export as its requester follows it: status, live progress, manifest and download link."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ExportStatus.choices)
+    format = serializers.ChoiceField(choices=ExportFormat.choices)
+    filters = serializers.DictField()
+    requested_by = serializers.CharField()
+    progress = ExportProgressSerializer()
+    manifest = serializers.DictField(help_text="Rows, sha256, filters, schema version, redaction counts...: docs/exports.md.")
+    error = serializers.CharField(allow_null=True)
+    download = serializers.URLField(allow_null=True, help_text="The file, once the export succeeded (until it is pruned).")
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    pruned_at = serializers.DateTimeField(allow_null=True)
 
 
 class DraftCreateSerializer(serializers.Serializer):
     """One model draft from the agent platform."""
 
-    conversation_id = serializers.CharField(max_length=200)
-    input_text = serializers.CharField(max_length=100_000, help_text="The customer's message.")
-    model_draft = serializers.CharField(max_length=100_000, help_text="The reply the model drafted.")
-    meta = serializers.DictField(required=False, help_text="Anything the platform keeps with it (model, agent...).")
+    conversation_id = TextField(max_length=200)
+    input_text = TextField(max_length=MAX_DRAFT_TEXT, help_text="The customer's message.")
+    model_draft = TextField(max_length=MAX_DRAFT_TEXT, help_text="The reply the model drafted.")
+    meta = JSONValueField(required=False, help_text="An object the platform keeps with it (model, agent, message_id...).")
+
+    def validate_meta(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("must be a JSON object")
+        return value
 
 
 class DraftSerializer(serializers.Serializer):
@@ -33,18 +76,18 @@ class DraftSerializer(serializers.Serializer):
 
 
 class RubricSerializer(serializers.Serializer):
-    # Raw values: the service says what is acceptable (a whole number 1-5), with the same words as the admin.
-    clarity = serializers.JSONField()
-    accuracy = serializers.JSONField()
-    tone = serializers.JSONField()
+    # Whole numbers 1-5: the service says so, with the same words as the admin.
+    clarity = serializers.IntegerField(min_value=RUBRIC_MIN, max_value=RUBRIC_MAX)
+    accuracy = serializers.IntegerField(min_value=RUBRIC_MIN, max_value=RUBRIC_MAX)
+    tone = serializers.IntegerField(min_value=RUBRIC_MIN, max_value=RUBRIC_MAX)
 
 
 class AnnotationCreateSerializer(serializers.Serializer):
     safe_to_send = serializers.BooleanField(help_text="true or false")
-    labels = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list,
+    labels = serializers.ListField(child=TextField(max_length=inputs.MAX_LABEL_LENGTH), required=False, default=list,
                                    max_length=100, help_text="Names from the label vocabulary.")
     rubric = RubricSerializer()
-    notes = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=4000)
+    notes = TextField(required=False, allow_blank=True, allow_null=True, max_length=4000)
 
 
 class AnnotationSerializer(serializers.Serializer):
@@ -57,10 +100,6 @@ class AnnotationSerializer(serializers.Serializer):
     notes = serializers.CharField(read_only=True, allow_null=True)
     seconds_spent = serializers.IntegerField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
-
-
-class ReviewCreateSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=MAX_COMMENT_LENGTH)
 
 
 class SinceSerializer(serializers.Serializer):

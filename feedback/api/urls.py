@@ -4,6 +4,9 @@ from feedback.api.views import (
     AgreementView,
     AnnotationCreateView,
     AnnotationProgressView,
+    ExportCreateView,
+    ExportDetailView,
+    ExportDownloadView,
     FeedbackListCreateView,
     FeedbackNextView,
     PromoteView,
@@ -11,6 +14,9 @@ from feedback.api.views import (
 )
 
 urlpatterns = [
+    path("exports/", ExportCreateView.as_view(), name="training-export-list"),
+    path("exports/<int:pk>/", ExportDetailView.as_view(), name="training-export-detail"),
+    path("exports/<int:pk>/download/", ExportDownloadView.as_view(), name="training-export-download"),
     path("feedback/", FeedbackListCreateView.as_view(), name="feedback-list"),
     path("feedback/next/", FeedbackNextView.as_view(), name="feedback-next"),
     path("feedback/<int:pk>/promote/", PromoteView.as_view(), name="feedback-promote"),

@@ -20,14 +20,14 @@ def overlap_seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    """Row-level security, append-only audit and the overlap draw for the annotation tables of 0006."""
+    """Row-level security, append-only audit and the overlap draw for the annotation tables of 0007."""
 
-    dependencies = [("feedback", "0006_annotations")]
+    dependencies = [("feedback", "0007_annotations")]
 
     operations = [
         migrations.RunPython(overlap_seed, migrations.RunPython.noop),
         migrations.RunSQL(
-            sql=(SQL / "0007_annotations.sql").read_text(),
-            reverse_sql=(SQL / "0007_annotations.reverse.sql").read_text(),
+            sql=(SQL / "0008_annotations.sql").read_text(),
+            reverse_sql=(SQL / "0008_annotations.reverse.sql").read_text(),
         ),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0008_progress_views'),
+        ('feedback', '0009_progress_views'),
     ]
 
     operations = [

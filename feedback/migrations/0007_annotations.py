@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0005_empty_settings_match_nothing'),
+        ('feedback', '0006_training_exports'),
     ]
 
     operations = [
