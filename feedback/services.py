@@ -24,11 +24,13 @@ from feedback.models import (
     ReviewOutcome,
     SupportCuratedReply,
 )
+from hotdash import inputs
 from hotdash.db_context import Role, acting_as
 from hotdash.errors import Conflict, Invalid, NotFound
 
 RUBRIC_KEYS = ("clarity", "accuracy", "tone")
 RUBRIC_MIN, RUBRIC_MAX = 1, 5
+MAX_NOTES_LENGTH = 4000
 # Annotators of an overlap draft agree on a rubric dimension when their scores are at most this far apart.
 RUBRIC_TOLERANCE = 1
 # The columns an annotation writes: exactly the annotator's UPDATE grant (updated_at is kept by a trigger).
@@ -253,6 +255,10 @@ def annotation_lease_release(*, feedback_id: int, holder: str) -> None:
 def annotation_labels_check(labels: list[str] | None) -> list[str]:
     """Labels cleaned, each one an active label of the vocabulary; ValidationError on "labels" otherwise."""
     labels = _labels_clean(labels)
+    # Checked before the vocabulary is asked: PostgreSQL cannot compare text holding a NUL.
+    problems = [problem for label in labels if (problem := inputs.text_problem(label, max_length=inputs.MAX_LABEL_LENGTH))]
+    if problems:
+        raise ValidationError({"labels": f"labels {problems[0]}"}, code="invalid")
     known = set(AnnotationLabel.objects.filter(active=True, name__in=labels).values_list("name", flat=True))
     unknown = [label for label in labels if label not in known]
     if unknown:
@@ -279,6 +285,8 @@ def _annotation_values_check(*, safe_to_send, labels, rubric, notes) -> dict:
         errors.update(exc.message_dict)
     if notes is not None and not isinstance(notes, str):
         errors["notes"] = ["notes must be text"]
+    elif notes and (problem := inputs.text_problem(notes, max_length=MAX_NOTES_LENGTH)):
+        errors["notes"] = [f"notes {problem}"]
     if errors:
         raise ValidationError(errors)
     return {"safe_to_send": safe_to_send, "labels": labels, "rubric": rubric, "notes": (notes or "").strip() or None}
@@ -373,8 +381,8 @@ def _comment_checked(comment: str | None, *, required: bool) -> str | None:
     comment = (comment or "").strip() or None
     if required and comment is None:
         raise Invalid("comment", "say what to change: the annotator reads it")
-    if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
-        raise Invalid("comment", f"must be at most {MAX_COMMENT_LENGTH} characters")
+    if comment is not None and (problem := inputs.text_problem(comment, max_length=MAX_COMMENT_LENGTH)):
+        raise Invalid("comment", problem)
     return comment
 
 
@@ -439,7 +447,7 @@ def feedback_create_many(drafts: list[dict]) -> list[AgentFeedback]:
     """
     if len(drafts) > MAX_DRAFTS_PER_CALL:
         raise Invalid("non_field_errors", f"at most {MAX_DRAFTS_PER_CALL} drafts per call, not {len(drafts)}")
-    return AgentFeedback.objects.bulk_create(
+    created = AgentFeedback.objects.bulk_create(
         [
             AgentFeedback(
                 conversation_id=draft["conversation_id"], input_text=draft["input_text"],
@@ -448,6 +456,9 @@ def feedback_create_many(drafts: list[dict]) -> list[AgentFeedback]:
             for draft in drafts
         ]
     )
+    # Read back: the database filled in the defaults (state, annotators needed, times), which bulk_create
+    # does not return.
+    return list(AgentFeedback.objects.filter(pk__in=[draft.pk for draft in created]).order_by("id"))
 
 
 # --- the gold set ---------------------------------------------------------------------------------------------

@@ -48,11 +48,14 @@ class DraftCreateSerializer(serializers.Serializer):
     conversation_id = TextField(max_length=200)
     input_text = TextField(max_length=MAX_DRAFT_TEXT, help_text="The customer's message.")
     model_draft = TextField(max_length=MAX_DRAFT_TEXT, help_text="The reply the model drafted.")
-    meta = JSONValueField(required=False, help_text="An object the platform keeps with it (model, agent, message_id...).")
+    meta = JSONValueField(required=False, help_text="A flat object the platform keeps with it (model, agent, message_id...).")
 
     def validate_meta(self, value):
-        if not isinstance(value, dict):
-            raise serializers.ValidationError("must be a JSON object")
+        # Flat, as the schema says: what the platform keeps beside a draft (model, agent, message id...).
+        if not isinstance(value, dict) or any(
+            isinstance(item, dict | list) for item in value.values()
+        ):
+            raise serializers.ValidationError("must be a flat JSON object (text, numbers, true / false or null)")
         return value
 
 

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from feedback.agreement import agreement_compute
 from feedback.api.filters import FeedbackFilter
 from feedback.api.serializers import (
+    MAX_DRAFT_TEXT,
     AgreementSerializer,
     AnnotationCreateSerializer,
     AnnotationProgressSerializer,
@@ -35,6 +36,7 @@ from feedback.services import (
     feedback_create_many,
     feedback_promote,
 )
+from hotdash.api.schema import NO_NUL, NO_NUL_NOT_BLANK, refusal
 from hotdash.db_context import Role, acting_as
 
 # Who may read training data: QA, the AI read-only role and supervisors (superusers); the service runs exports.
@@ -106,7 +108,10 @@ class ExportDownloadView(APIView):
     allowed_roles = TRAINING_DATA_READERS
     db_context_per_read = True
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The export file.")})
+    @extend_schema(responses={
+        (200, "application/octet-stream"): OpenApiResponse(description="The export file."),
+        409: refusal(409),
+    })
     def get(self, request, pk: int):
         with acting_as(**asdict(request.db_context)):
             export = TrainingExport.objects.filter(pk=pk).first()
@@ -128,6 +133,30 @@ class ExportDownloadView(APIView):
 READERS = {Role.QA, Role.MONITORING, Role.SUPERVISOR}
 
 
+def _text(max_length: int) -> dict:
+    return {"type": "string", "maxLength": max_length, "pattern": NO_NUL_NOT_BLANK}
+
+
+# One draft as the platform posts it (DraftCreateSerializer), spelled out: the body is one of these or a list.
+DRAFT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "conversation_id": _text(200),
+        "input_text": _text(MAX_DRAFT_TEXT),
+        "model_draft": _text(MAX_DRAFT_TEXT),
+        "meta": {
+            "type": "object",
+            "description": "A flat object: text, numbers, true / false or null under each key.",
+            "propertyNames": {"pattern": NO_NUL},
+            "additionalProperties": {"anyOf": [
+                {"type": "string", "pattern": NO_NUL}, {"type": "number"}, {"type": "boolean"}, {"type": "null"},
+            ]},
+        },
+    },
+    "required": ["conversation_id", "input_text", "model_draft"],
+}
+
+
 def _batch_errors(errors: list | dict) -> dict:
     """A refused batch: each bad item's errors under its index (from 0), so the platform knows which to fix."""
     if isinstance(errors, dict) and set(errors) <= {api_settings.NON_FIELD_ERRORS_KEY}:
@@ -144,11 +173,19 @@ class FeedbackListCreateView(generics.ListAPIView):
     filterset_class = FeedbackFilter
     allowed_roles = {"GET": READERS, "POST": {Role.INGEST}}
 
-    @extend_schema(request=DraftCreateSerializer(many=True), responses={201: DraftSerializer(many=True)})
+    @extend_schema(
+        request={"application/json": {"oneOf": [DRAFT_SCHEMA, {
+            "type": "array", "items": DRAFT_SCHEMA, "minItems": 1, "maxItems": MAX_DRAFTS_PER_CALL,
+        }]}},
+        responses={201: {"oneOf": [
+            {"$ref": "#/components/schemas/Draft"}, {"type": "array", "items": {"$ref": "#/components/schemas/Draft"}},
+        ]}},
+        description="One draft (an object) or a list of 1 to 1,000, stored all or none.",
+    )
     def post(self, request, *args, **kwargs):
         if isinstance(request.data, list):
             incoming = DraftCreateSerializer(
-                data=request.data, many=True, max_length=MAX_DRAFTS_PER_CALL, allow_empty=False
+                data=request.data, many=True, min_length=1, max_length=MAX_DRAFTS_PER_CALL, allow_empty=False
             )
             if not incoming.is_valid():
                 raise ValidationError(_batch_errors(incoming.errors))
@@ -180,7 +217,7 @@ class AnnotationCreateView(APIView):
     allowed_roles = {Role.ANNOTATOR}
     serializer_class = AnnotationCreateSerializer
 
-    @extend_schema(request=AnnotationCreateSerializer, responses={201: AnnotationSerializer})
+    @extend_schema(request=AnnotationCreateSerializer, responses={201: AnnotationSerializer, 409: refusal(409)})
     def post(self, request, pk: int):
         incoming = AnnotationCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -227,7 +264,7 @@ class PromoteView(APIView):
 
     allowed_roles = {Role.ANNOTATOR}
 
-    @extend_schema(request=None, responses={201: GoldReplySerializer, 200: GoldReplySerializer})
+    @extend_schema(request=None, responses={201: GoldReplySerializer, 200: GoldReplySerializer, 409: refusal(409)})
     def post(self, request, pk: int):
         gold, created = feedback_promote(feedback_id=pk)
         return Response(GoldReplySerializer(gold).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

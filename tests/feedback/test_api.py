@@ -42,6 +42,10 @@ def test_the_platform_posts_one_draft_or_a_batch(platform):
 
     assert one.status_code == 201 and one.json()["annotation_state"] == "open"
     assert batch.status_code == 201 and len(batch.json()) == 1000
+    # what the database filled in comes back too (bulk inserts do not return it by themselves)
+    first = batch.json()[0]
+    assert first["annotation_state"] == "open" and first["annotations_needed"] in (1, 2)
+    assert first["created_at"].startswith("20")
     assert len(stored_drafts()) == 1001
 
 
