@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from hotdash.api.schema import SchemaView
+from hotdash.api.schema_view import SchemaView
 from hotdash.views import healthz, healthz_details
 
 urlpatterns = [

@@ -16,11 +16,13 @@ from urllib.parse import quote
 import psycopg
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connections
 from django.test import override_settings
 
 from hotdash.celery import app as celery_app
 from hotdash.db_context import Role, acting_as
+from tests.api_client import Api, issue_token
 
 # Kept between tests: the schema's history, and what migrate itself installs (groups, permissions, schedules).
 KEPT_TABLES = {
@@ -162,3 +164,22 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory, export_d
 # Browser tests (Playwright driving the system's chromium against live_server): fixtures `browser`, `page`,
 # `console_users` and the helper `admin_login` live in tests/browser.py.
 pytest_plugins = ["tests.browser"]
+
+
+# --- API clients over real HTTP ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def platform(live_server) -> Api:
+    """The agent platform: an ingest token."""
+    return Api(live_server.url, issue_token("--role", "ingest", "--client", "agent-platform"))
+
+
+@pytest.fixture
+def operator(live_server, django_user_model) -> Api:
+    """An operator of the console, with the token pair its login gives."""
+    user = django_user_model.objects.create_user("olga", password="a-long-password-1")
+    user.groups.add(Group.objects.get(name="Operators"))
+    pair = Api(live_server.url).post("/auth/token/", {"username": "olga", "password": "a-long-password-1"}).json()
+    return Api(live_server.url, pair["access"])
+

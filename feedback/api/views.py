@@ -108,10 +108,13 @@ class ExportDownloadView(APIView):
     allowed_roles = TRAINING_DATA_READERS
     db_context_per_read = True
 
-    @extend_schema(responses={
-        (200, "application/octet-stream"): OpenApiResponse(description="The export file."),
-        409: refusal(409),
-    })
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="The export file."),
+            409: refusal(409),  # queued or running: no file yet
+            410: refusal(410),  # failed, or its file pruned
+        }
+    )
     def get(self, request, pk: int):
         with acting_as(**asdict(request.db_context)):
             export = TrainingExport.objects.filter(pk=pk).first()

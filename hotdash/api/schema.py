@@ -1,5 +1,4 @@
-"""The OpenAPI schema tells the truth: the bearer authentication, and every refusal an operation can answer;
-SchemaView serves it so a browser shows it.
+"""The OpenAPI schema tells the truth: the bearer authentication, and every refusal an operation can answer.
 
 ConsoleAutoSchema (REST_FRAMEWORK's DEFAULT_SCHEMA_CLASS) adds to each operation the refusals the API's
 plumbing gives every endpoint of its kind, so a new endpoint is described correctly the day it lands:
@@ -12,12 +11,6 @@ Every refusal has the same shape: REFUSAL_SCHEMA.
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
-from drf_spectacular.renderers import (
-    OpenApiJsonRenderer,
-    OpenApiJsonRenderer2,
-    OpenApiYamlRenderer,
-    OpenApiYamlRenderer2,
-)
 from drf_spectacular.utils import OpenApiResponse
 
 from hotdash.api.parsers import SizeLimitedJSONParser
@@ -36,6 +29,7 @@ REFUSALS = {
     403: "These credentials may not do this (their role, or the database's row-level security).",
     404: "Nothing with this id is visible to these credentials, or the page cursor is invalid.",
     409: "The request conflicts with the current state of the resource.",
+    410: "What was asked for existed and is gone for good (a failed export, a pruned file).",
     413: "The body is over HOTDASH_API_MAX_BODY_BYTES.",
 }
 
@@ -102,19 +96,3 @@ class ConsoleAutoSchema(AutoSchema):
             codes.add(404)
         return codes
 
-
-# Imported only now: importing drf_spectacular.views reads REST_FRAMEWORK's DEFAULT_SCHEMA_CLASS, which is
-# ConsoleAutoSchema above; imported at the top (hotdash.apps imports this module at start-up), the class did not
-# exist yet and no process could start.
-from drf_spectacular.views import SpectacularAPIView  # noqa: E402
-
-
-class SchemaView(SpectacularAPIView):
-    """The schema as JSON (application/json) unless the client asks for YAML.
-
-    drf-spectacular answers YAML as application/vnd.oai.openapi by default, a type no browser shows: opening
-    /api/schema/ downloaded a file. A browser's `*/*` now gets JSON it displays; tools that send
-    `Accept: application/vnd.oai.openapi` or `application/yaml` still get YAML.
-    """
-
-    renderer_classes = [OpenApiJsonRenderer2, OpenApiJsonRenderer, OpenApiYamlRenderer, OpenApiYamlRenderer2]

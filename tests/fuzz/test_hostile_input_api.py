@@ -4,21 +4,14 @@ import base64
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 
 from approvals.models import AgentApproval
 from hotdash.db_context import Role, acting_as
-from hotdash.tokens import ConsoleTokenObtainPairSerializer
 from metrics.models import Fact
-from tests.api_client import Api, issue_token
 from tests.approvals.states import refund_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-@pytest.fixture
-def platform(live_server) -> Api:
-    return Api(live_server.url, issue_token("--role", "ingest", "--client", "agent-platform"))
 
 
 def stored() -> tuple[int, int]:
@@ -142,15 +135,9 @@ def test_the_schema_names_the_bearer_authentication_and_the_refusals(client):
 @pytest.mark.parametrize(
     "path", ["/approvals/99999999999999999999/", "/approvals/99999999999999999999/approve/", "/facts/99999999999999999999/"]
 )
-def test_an_id_beyond_bigint_is_a_404(platform, live_server, django_user_model, path):
-    if path.endswith("approve/"):
-        # Only a person decides: an operator's token (the platform's would be a 403 before any lookup).
-        user = django_user_model.objects.create_user("olga", is_staff=True)
-        user.groups.add(Group.objects.get(name="Operators"))
-        operator = Api(live_server.url, str(ConsoleTokenObtainPairSerializer.get_token(user).access_token))
-        response = operator.post(path, {})
-    else:
-        response = platform.get(path)
+def test_an_id_beyond_bigint_is_a_404(platform, operator, path):
+    # Deciding is for people: the operator approves, the platform reads.
+    response = operator.post(path, {}) if path.endswith("approve/") else platform.get(path)
 
     assert response.status_code == 404
     assert "detail" in response.json()
