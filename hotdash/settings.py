@@ -243,6 +243,10 @@ SPECTACULAR_SETTINGS = {
 HOTDASH_APPROVAL_TTL_SECONDS = env.int("HOTDASH_APPROVAL_TTL_SECONDS", default=24 * 3600)
 HOTDASH_APPROVAL_SLA_SECONDS = env.int("HOTDASH_APPROVAL_SLA_SECONDS", default=5 * 60)
 HOTDASH_APPROVAL_LEASE_SECONDS = env.int("HOTDASH_APPROVAL_LEASE_SECONDS", default=120)
+# How long a draft an annotator opened is kept from the others' "annotate next".
+HOTDASH_ANNOTATION_LEASE_SECONDS = env.int("HOTDASH_ANNOTATION_LEASE_SECONDS", default=300)
+# The share (0-1) of new drafts that two annotators label, for a new database; then edited in the admin.
+HOTDASH_ANNOTATION_OVERLAP = env.float("HOTDASH_ANNOTATION_OVERLAP", default=0.1)
 HOTDASH_API_MAX_BODY_BYTES = env.int("HOTDASH_API_MAX_BODY_BYTES", default=1024 * 1024)
 HOTDASH_API_MAX_JSON_DEPTH = env.int("HOTDASH_API_MAX_JSON_DEPTH", default=64)
 HOTDASH_HEALTH_DETAILS_CACHE_SECONDS = env.int("HOTDASH_HEALTH_DETAILS_CACHE_SECONDS", default=5)

@@ -14,7 +14,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 DOMAIN_APPS = ("approvals", "feedback", "metrics", "retention")
 # Bookkeeping that services write on the users' behalf and no admin page lists.
-INTERNAL = {"approvals.approvallease"}
+INTERNAL = {"approvals.approvallease", "feedback.annotationlease", "feedback.annotationrework"}
 # What each admin action needs from the database (the same checks as hotdash.admin.ConsoleModelAdmin).
 PRIVILEGE_SQL = {
     "view": "has_table_privilege(%s, %s, 'SELECT')",
