@@ -4,10 +4,14 @@ Saving goes through feedback.services; the forms here only collect input and sho
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 
-from feedback.models import AgentFeedback, SupportCuratedReply
+from feedback.exports.filters import ExportFilters, ExportInputError, export_filters_parse
+from feedback.exports.services import training_export_progress, training_export_request
+from feedback.models import AgentFeedback, ExportStatus, SupportCuratedReply, TrainingExport
 from feedback.services import (
     RUBRIC_KEYS,
     RUBRIC_MAX,
@@ -179,3 +183,116 @@ class SupportCuratedReplyAdmin(ConsoleModelAdmin):
     @admin.display(description="tags")
     def tags_list(self, obj):
         return ", ".join(obj.tags)
+
+
+class TrainingExportRequestForm(forms.ModelForm):
+    """What an export asks for; the filters are checked by the same code as the command's and the API's."""
+
+    gold = forms.BooleanField(required=False, label="Gold set", help_text="Export the gold set instead of the drafts.")
+    since = forms.DateField(required=False, help_text="First day included (UTC), YYYY-MM-DD.")
+    until = forms.DateField(required=False, help_text="Last day included (UTC), YYYY-MM-DD.")
+    label = forms.CharField(required=False, help_text="Only drafts with this label (gold: this tag).")
+    safe_only = forms.BooleanField(required=False, label="Safe only", help_text="Only drafts judged safe to send.")
+
+    class Meta:
+        model = TrainingExport
+        fields = ["format"]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["export_filters"] = export_filters_parse(
+                since=data.get("since"), until=data.get("until"), label=data.get("label"),
+                safe_only=data.get("safe_only", False), gold=data.get("gold", False),
+            )
+        except ExportInputError as exc:
+            self.add_error(exc.field, exc.message)
+        return data
+
+
+STATUS_COLOURS = {
+    ExportStatus.QUEUED: "#666", ExportStatus.RUNNING: "#205493", ExportStatus.SUCCEEDED: "#2e7d32",
+    ExportStatus.FAILED: "#ba2121",
+}
+
+
+@admin.register(TrainingExport)
+class TrainingExportAdmin(ConsoleModelAdmin):
+    """Exports with their progress and manifests; QA requests new ones here (a worker runs them)."""
+
+    list_display = (
+        "id", "created_at", "status_badge", "format", "dataset", "progress", "requested_by", "finished_at",
+        "sha256_short", "download_link",
+    )
+    list_filter = ("status", "format")
+    ordering = ("-created_at", "-id")
+    list_per_page = 50
+    actions = ["export_again"]
+    readonly_fields = (
+        "status", "format", "filters_pretty", "requested_by", "progress", "manifest_pretty", "error", "file_path",
+        "download_link", "created_at", "started_at", "finished_at", "pruned_at",
+    )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = TrainingExportRequestForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["format", "gold", "since", "until", "label", "safe_only"]
+        return list(self.readonly_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        created = training_export_request(
+            format=form.cleaned_data["format"], filters=form.cleaned_data["export_filters"],
+            requested_by=request.user.get_username(),
+        )
+        # The admin goes on with `obj` (its link, message and log entry): make it the row that was written.
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    @admin.action(description="Export again with the same format and filters", permissions=["add"])
+    def export_again(self, request, queryset):
+        for export in queryset:
+            training_export_request(
+                format=export.format, filters=ExportFilters.from_json(export.filters),
+                requested_by=request.user.get_username(),
+            )
+        self.message_user(request, f"{len(queryset)} export(s) queued; a worker runs them.", messages.SUCCESS)
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        return format_html('<b style="color: {}">{}</b>', STATUS_COLOURS.get(obj.status, "#666"), obj.status)
+
+    @admin.display(description="dataset")
+    def dataset(self, obj):
+        return obj.filters.get("dataset", "")
+
+    @admin.display(description="progress")
+    def progress(self, obj):
+        done, total = training_export_progress(obj)
+        if total:
+            return f"{done:,} / {total:,} rows ({100 * done / total:.0f}%)"
+        return f"{done:,} rows" if obj.status != ExportStatus.QUEUED else "waiting for a worker"
+
+    @admin.display(description="sha256")
+    def sha256_short(self, obj):
+        return obj.manifest.get("sha256", "")[:12]
+
+    @admin.display(description="file")
+    def download_link(self, obj):
+        if obj.status != ExportStatus.SUCCEEDED or not obj.file_path:
+            return "pruned" if obj.pruned_at else ""
+        return format_html('<a href="{}">download</a>', reverse("training-export-download", args=[obj.pk]))
+
+    @admin.display(description="filters")
+    def filters_pretty(self, obj):
+        return pretty_json(obj.filters)
+
+    @admin.display(description="manifest")
+    def manifest_pretty(self, obj):
+        return pretty_json(obj.manifest)

@@ -80,3 +80,64 @@ class SupportCuratedReply(models.Model):
 
     def __str__(self) -> str:
         return f"Gold reply #{self.pk}: {self.question[:60]}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class ExportFormat(models.TextChoices):
+    JSONL = "jsonl"
+    CSV = "csv"
+    PARQUET = "parquet"
+
+
+class TrainingExport(models.Model):
+    """One training-data export: what was asked for, how far it got, and the manifest of the file it wrote.
+
+    People who may read training data insert a queued row (the database refuses any other starting state, so
+    nobody points an export at a file of their choosing); the service role runs it and fills in the rest.
+    """
+
+    status = models.TextField(choices=ExportStatus.choices, db_default=ExportStatus.QUEUED)
+    format = models.TextField(choices=ExportFormat.choices)
+    filters = models.JSONField(default=dict, blank=True, db_default=models.Value({}, models.JSONField()))
+    requested_by = models.TextField()
+    rows_done = models.BigIntegerField(db_default=0)
+    rows_total = models.BigIntegerField(null=True, blank=True)
+    manifest = models.JSONField(default=dict, blank=True, db_default=models.Value({}, models.JSONField()))
+    error = models.TextField(null=True, blank=True)
+    file_path = models.TextField(null=True, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pruned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "training_exports"
+        ordering = ["-created_at", "-id"]
+        verbose_name = "training export"
+        verbose_name_plural = "training exports"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ExportStatus.values), name="training_exports_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(format__in=ExportFormat.values), name="training_exports_format_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-created_at"], name="training_exports_created_idx"),
+            # Pruning reads finished exports that still have a file.
+            models.Index(
+                fields=["finished_at"],
+                condition=models.Q(file_path__isnull=False),
+                name="training_exports_files_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Export #{self.pk} ({self.format}, {self.status})"

@@ -35,6 +35,9 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "django_celery_beat.periodictask": ("view", "change"),
         "django_celery_beat.intervalschedule": ("view", "add"),
         "django_celery_beat.crontabschedule": ("view", "add"),
+        "retention.retentionpolicy": ("view", "change"),
+        "retention.datarun": ("view",),
+        "retention.purgerequest": ("view", "add", "change"),
     },
     ANNOTATORS: {
         "feedback.agentfeedback": ("view", "change"),
@@ -43,6 +46,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     QA: {
         "feedback.agentfeedback": ("view",),
         "feedback.supportcuratedreply": ("view",),
+        # QA reads training data: it requests exports and downloads them.
+        "feedback.trainingexport": ("view", "add"),
         "metrics.agentquery": ("view",),
         "metrics.agentrun": ("view",),
         "metrics.agentqc": ("view",),
@@ -56,6 +61,9 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "metrics.agentqc": ("view",),
         "metrics.dbhealthreport": ("view",),
         "django_celery_beat.periodictask": ("view",),
+        "retention.retentionpolicy": ("view",),
+        "retention.datarun": ("view",),
+        "retention.purgerequest": ("view",),
     },
 }
 

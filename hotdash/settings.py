@@ -25,6 +25,12 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key" if DEBU
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 HOTDASH_DATA_DIR = Path(env("HOTDASH_DATA_DIR", default=str(BASE_DIR / ".hotdash"))).resolve()
+# Backups, retention runs and purges each write a directory here (docs/retention.md); the newest
+# HOTDASH_BACKUP_KEEP backups are kept, retention and purge directories until an operator removes them.
+HOTDASH_BACKUP_DIR = Path(env("HOTDASH_BACKUP_DIR", default=str(HOTDASH_DATA_DIR / "backups"))).resolve()
+HOTDASH_BACKUP_KEEP = env.int("HOTDASH_BACKUP_KEEP", default=7)
+# Rows per retention chunk (one transaction each), at most 10,000.
+HOTDASH_RETENTION_CHUNK_ROWS = env.int("HOTDASH_RETENTION_CHUNK_ROWS", default=10_000)
 
 # API tokens are signed with a key of their own: rotating it logs every API client out without touching
 # sessions, and a leaked SECRET_KEY does not let anyone mint tokens. DEBUG alone may fall back to a key kept
@@ -224,6 +230,11 @@ SPECTACULAR_SETTINGS = {
     # The API's description is public; every endpoint it describes still needs a token.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Two choice sets share the field name "status": each gets a name of its own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalStatusEnum": "approvals.models.ApprovalStatus",
+        "ExportStatusEnum": "feedback.models.ExportStatus",
+    },
 }
 
 # The approval queue (README, "Configuration").
@@ -238,6 +249,13 @@ HOTDASH_WAITS_PER_TOKEN = env.int("HOTDASH_WAITS_PER_TOKEN", default=1000)
 # parked long polls are not counted. Workers x this is the web tier's most database connections.
 HOTDASH_REQUESTS_PER_WORKER = env.int("HOTDASH_REQUESTS_PER_WORKER", default=8)
 HOTDASH_HEALTH_DETAILS_CACHE_SECONDS = env.int("HOTDASH_HEALTH_DETAILS_CACHE_SECONDS", default=5)
+
+# Training-data exports (README, "Configuration"; docs/exports.md). Web and workers must share the directory.
+HOTDASH_EXPORT_DIR = Path(env("HOTDASH_EXPORT_DIR", default=str(HOTDASH_DATA_DIR / "exports"))).resolve()
+HOTDASH_EXPORT_KEEP_DAYS = env.int("HOTDASH_EXPORT_KEEP_DAYS", default=30)
+HOTDASH_EXPORT_CHUNK_ROWS = env.int("HOTDASH_EXPORT_CHUNK_ROWS", default=5000)
+HOTDASH_EXPORT_PHONE_REGIONS = env.list("HOTDASH_EXPORT_PHONE_REGIONS", default=["US", "GB", "CA", "DE", "FR", "BR"])
+HOTDASH_EXPORT_PHONE_LENIENCY = env.str("HOTDASH_EXPORT_PHONE_LENIENCY", default="valid")
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("HOTDASH_ACCESS_TOKEN_MINUTES", default=15)),

@@ -17,12 +17,16 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.db import connections
+from django.test import override_settings
 
 from hotdash.celery import app as celery_app
 from hotdash.db_context import Role, acting_as
 
 # Kept between tests: the schema's history, and what migrate itself installs (groups, permissions, schedules).
-KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission", "auth_group", "auth_group_permissions"}
+KEPT_TABLES = {
+    "django_migrations", "django_content_type", "auth_permission", "auth_group", "auth_group_permissions",
+    "retention_policies",
+}
 KEPT_PREFIXES = ("django_celery_beat_",)
 
 
@@ -58,6 +62,14 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         teardown_databases(db_cfg, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def export_dir(tmp_path_factory):
+    """Training exports of the session, and of its Celery worker, go to a temporary directory, not .hotdash/."""
+    path = tmp_path_factory.mktemp("exports")
+    with override_settings(HOTDASH_EXPORT_DIR=path):
+        yield path
 
 
 @pytest.fixture(autouse=True)
@@ -106,12 +118,13 @@ def celery_env(queue: str) -> dict:
         DATABASE_URL=database_url(settings.DATABASES["default"]),
         DATABASE_OWNER_URL=database_url(settings.DATABASES["owner"]),
         CELERY_TASK_DEFAULT_QUEUE=queue,
+        HOTDASH_EXPORT_DIR=str(settings.HOTDASH_EXPORT_DIR),
     )
     return env
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory, export_dir):
     """A `celery worker` subprocess on a queue of its own, reading the test database as hotdash_app.
 
     It is torn down before the test database is dropped (it depends on django_db_setup).
@@ -119,6 +132,8 @@ def celery_worker(django_db_setup, django_db_blocker):
     queue = f"hotdash-test-{uuid.uuid4().hex[:8]}"
     hostname = f"{queue}@localhost"
     env = celery_env(queue)
+    # Backups and retention runs of tasks land in the test session's temporary directory, not the checkout's.
+    env["HOTDASH_BACKUP_DIR"] = str(tmp_path_factory.mktemp("worker-backups"))
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "hotdash", "worker", "-P", "solo", "-Q", queue, "-n", hostname,
          "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],

@@ -601,7 +601,12 @@ def run_dbhealth(args: argparse.Namespace) -> int:
         if not given:
             drop_database(servers.owner_database_url)
         ensure_database(servers.owner_database_url)
-        env = django_env(servers, DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_DEBUG="0")
+        env = django_env(
+            servers,
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            HOTDASH_JWT_SIGNING_KEY=secrets.token_urlsafe(50),
+            DJANGO_DEBUG="0",
+        )
         manage(env, "migrate", "--no-input", "--verbosity", "0")
         say(f"dbhealth {' '.join(args.dbhealth_args)} against {servers.database_url}")
         command = [PYTHON, str(BASE_DIR / "manage.py"), "dbhealth", *args.dbhealth_args]

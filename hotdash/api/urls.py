@@ -12,4 +12,5 @@ urlpatterns = [
     ),
     path("", include("approvals.api.urls")),
     path("", include("metrics.api.urls")),
+    path("", include("feedback.api.urls")),
 ]

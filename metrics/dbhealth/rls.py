@@ -7,6 +7,7 @@ gap there is critical.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 
@@ -128,12 +129,17 @@ def _tables(result: Section) -> None:
 
     for policy in policies:
         expression = f"{policy['qual']} {policy['with_check']}"
-        if "current_setting(" in expression.replace("( SELECT current_setting(", ""):
+        if "current_setting(" in _SUBSELECTED_SETTING.sub("", expression):
             result.add(
                 "setting per row", Level.WARNING, f"{policy['tablename']}.{policy['policyname']}",
                 "calls current_setting() for every row instead of once per statement (no InitPlan)",
-                "wrap it: column = (SELECT current_setting('app.x', true))",
+                "wrap it: column = (SELECT NULLIF(current_setting('app.x', true), ''))",
             )
+
+
+# A setting read in a sub-select, as PostgreSQL prints it back: `( SELECT current_setting(...` or, with an empty
+# setting matching nothing, `( SELECT NULLIF(current_setting(...`. Either is evaluated once (an InitPlan).
+_SUBSELECTED_SETTING = re.compile(r"\(\s*SELECT\s+(?:NULLIF\(\s*)?current_setting\(", re.IGNORECASE)
 
 
 def _overlaps(result: Section, table: str, policies: list[dict]) -> None:

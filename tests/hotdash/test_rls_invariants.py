@@ -145,7 +145,11 @@ def test_fail_closed_no_role_and_no_tenant_reads_nothing(table):
 # The tables a tenant may read at all (rows of its own); the others refuse it outright (see the matrix).
 @pytest.mark.parametrize(
     "table",
-    sorted(DOMAIN_TABLES - {"support_curated_replies", "approval_decisions", "approval_leases", "dbhealth_reports"}),
+    sorted(
+        DOMAIN_TABLES
+        - {"support_curated_replies", "approval_decisions", "approval_leases", "dbhealth_reports", "retention_policies",
+           "retention_runs", "retention_purge_requests", "training_exports"}
+    ),
 )
 def test_fail_closed_a_tenant_without_tenant_settings_reads_no_row(table):
     # given rows in every table, written by the service

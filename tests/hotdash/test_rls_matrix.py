@@ -70,6 +70,11 @@ TABLES = {
         seed="INSERT INTO support_curated_replies (conversation_id, source_message_id, question, reply)"
         " VALUES (%(t)s, 'seed-' || %(t)s, 'q', 'r')",
     ),
+    "training_exports": Table(
+        "training_exports", "conversation_id",
+        "INSERT INTO training_exports (format, requested_by) VALUES ('jsonl', %(t)s)",
+        "UPDATE training_exports SET status = status WHERE id = %(id)s",
+    ),
     "agent_run": Table(
         "agent_run", "conversation_id",
         "INSERT INTO agent_run (run_id, agent_name, conversation_id, started_at) VALUES ('new-' || %(t)s, 'a', %(t)s, now())",
@@ -108,6 +113,29 @@ TABLES = {
         " VALUES (now(), %(t)s, 1, 0, 0, '{}')",
         "UPDATE dbhealth_reports SET ok = ok WHERE id = %(id)s",
     ),
+    # Retention policies and runs hold no tenant data: the setting is set and ignored.
+    "retention_policies": Table(
+        "retention_policies", "project",
+        "INSERT INTO retention_policies (\"table\", keep_days)"
+        " VALUES (CASE WHEN %(t)s = 'tenant-a' THEN 'agent_feedback' ELSE 'agent_queries' END, 30)"
+        " ON CONFLICT (\"table\") DO UPDATE SET keep_days = EXCLUDED.keep_days",
+        "UPDATE retention_policies SET notes = 'checked' WHERE id = %(id)s",
+        seed="INSERT INTO retention_policies (\"table\", keep_days)"
+        " VALUES (CASE WHEN %(t)s = 'tenant-a' THEN 'observability_logs' ELSE 'decision_sync_event_logs' END, 30)"
+        " ON CONFLICT (\"table\") DO UPDATE SET keep_days = EXCLUDED.keep_days",
+    ),
+    "retention_runs": Table(
+        "retention_runs", "project",
+        "INSERT INTO retention_runs (kind, started_by) VALUES ('backup', %(t)s)",
+        "UPDATE retention_runs SET error = 'checked' WHERE id = %(id)s",
+    ),
+    "retention_purge_requests": Table(
+        "retention_purge_requests", "project",
+        "INSERT INTO retention_purge_requests (conversation_id, reason, requested_by) VALUES (%(t)s, 'erasure', 'olga')",
+        # A second operator's decision: the one update operators may make.
+        "UPDATE retention_purge_requests SET status = 'rejected', decided_by = 'omar', decided_at = now()"
+        " WHERE id = %(id)s",
+    ),
 }
 
 # (role, table): (SELECT, INSERT, UPDATE, DELETE), each as the outcomes for (own, other, none).
@@ -134,17 +162,26 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     (Role.OPERATOR, "agent_approvals"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.OPERATOR, "agent_queries"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.OPERATOR, "decision_sync_event_logs"): READ_ALL,
+    # Operators change the numbers of the retention policies and read the runs.
+    (Role.OPERATOR, "retention_policies"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.OPERATOR, "retention_runs"): READ_ALL,
+    (Role.OPERATOR, "retention_purge_requests"): ("YYY", "YYY", "YYY", "DDD"),
     # Annotators: every draft (annotation columns only) and the gold set, which they extend.
     (Role.ANNOTATOR, "agent_feedback"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.ANNOTATOR, "support_curated_replies"): ("YYY", "YYY", "DDD", "DDD"),
     # QA reads drafts, the gold set, queries, runs and checks.
     **{(Role.QA, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_queries", "agent_run", "agent_qc")},
+    # Who may read training data (QA, the AI read-only role, supervisors through QA) requests exports and
+    # follows them; the service runs them.
+    **{(role, "training_exports"): ("YYY", "YYY", "DDD", "DDD") for role in (Role.QA, Role.AI_READONLY, Role.SUPERVISOR)},
     # Monitoring reads queries, every project's facts, telemetry, logs, runs and checks, and the database health
     # reports.
     **{
         (Role.MONITORING, t): READ_ALL
-        for t in ("agent_queries", "facts", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc",
-                  "dbhealth_reports")
+        for t in (
+            "agent_queries", "facts", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc",
+            "dbhealth_reports", "retention_policies", "retention_runs", "retention_purge_requests",
+        )
     },
     # The AI read-only role reads facts across projects, nothing else.
     (Role.AI_READONLY, "facts"): READ_ALL,
@@ -163,10 +200,10 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     (Role.SUPERVISOR, "agent_approvals"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "agent_queries"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "decision_sync_event_logs"): READ_ALL,
-    **{
-        (Role.SUPERVISOR, t): READ_ALL
-        for t in ("agent_feedback", "support_curated_replies", "agent_run", "agent_qc", "dbhealth_reports")
-    },
+    (Role.SUPERVISOR, "retention_policies"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.SUPERVISOR, "retention_runs"): READ_ALL,
+    (Role.SUPERVISOR, "retention_purge_requests"): ("YYY", "YYY", "YYY", "DDD"),
+    **{(Role.SUPERVISOR, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_run", "agent_qc", "dbhealth_reports")},
 }
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 CELLS = ("own", "other", "none")
@@ -246,3 +283,14 @@ def test_access_matrix(role, table):
 def test_the_matrix_names_only_real_roles_and_tables():
     assert {role for role, _ in MATRIX} <= set(Role)
     assert {table for _, table in MATRIX} <= set(TABLES)
+
+
+def test_a_requester_cannot_start_an_export_past_queued_or_point_it_at_a_file():
+    # The download endpoint serves file_path: only the service that runs an export may set it.
+    for column, sql in [
+        ("status", "INSERT INTO training_exports (format, requested_by, status) VALUES ('jsonl', 'qa', 'succeeded')"),
+        ("file_path", "INSERT INTO training_exports (format, requested_by, file_path) VALUES ('jsonl', 'qa', '/etc/passwd')"),
+        ("manifest", "INSERT INTO training_exports (format, requested_by, manifest) VALUES ('jsonl', 'qa', '{\"rows\": 1}')"),
+        ("error", "INSERT INTO training_exports (format, requested_by, error) VALUES ('jsonl', 'qa', 'none')"),
+    ]:
+        assert outcome(Role.QA, {}, sql, {}, "INSERT") == "R", column
