@@ -62,7 +62,10 @@ def server_stop(process: subprocess.Popen) -> None:
 
 
 def approvals_queue(count: int) -> list[int]:
-    """`count` new pending approvals (decisions are append-only: earlier runs' rows stay, decided)."""
+    """`count` new pending approvals (decisions are append-only: earlier runs' rows stay, decided).
+
+    Their call ids are not `bench_...`: those are the workbench benchmark's data set, which it counts exactly.
+    """
     from approvals.services import approval_create
     from hotdash.db_context import Role, acting_as
     from tests.approvals.states import refund_state  # the run state an Agents SDK run pauses with
@@ -71,7 +74,7 @@ def approvals_queue(count: int) -> list[int]:
     with acting_as(Role.INGEST):
         run = f"{time.time_ns()}"
         for n in range(count):
-            approval, _ = approval_create(conversation_id=f"{PREFIX}{run}-{n}", serialized=refund_state(call_id=f"bench_{run}_{n}"))
+            approval, _ = approval_create(conversation_id=f"{PREFIX}{run}-{n}", serialized=refund_state(call_id=f"wait_{run}_{n}"))
             ids.append(approval.pk)
     return ids
 
