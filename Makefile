@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve test lint bench dbhealth venv stop clean system-packages manage demo-reset
+.PHONY: demo serve test fuzz lint bench dbhealth venv stop clean system-packages manage demo-reset
 
 demo: venv
 	$(PY) -m tools.devstack demo
@@ -15,6 +15,12 @@ serve: venv
 
 test: lint system-packages
 	$(PY) -m tools.devstack test $(PYTEST_ARGS)
+
+# The fuzz test of `make test` at full strength: FUZZ_EXAMPLES per operation and role, every phase (docs/fuzzing.md).
+FUZZ_EXAMPLES ?= 400
+fuzz: venv
+	HOTDASH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) HOTDASH_FUZZ_PHASES=examples,coverage,fuzzing \
+		$(PY) -m tools.devstack test -q -p no:cacheprovider -s tests/fuzz/test_api_fuzz.py
 
 # ruff, configured in pyproject.toml; `make test` runs it first.
 lint: venv

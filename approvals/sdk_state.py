@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 
+from hotdash import inputs
 from hotdash.api.parsers import json_depth
 from hotdash.errors import Invalid
 
@@ -89,11 +90,15 @@ def _as_object(raw: dict | str) -> dict:
     if isinstance(raw, str):
         _depth_check(raw, "the state")
         try:
-            raw = json.loads(raw)
+            raw = json.loads(raw, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             raise StateError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     if not isinstance(raw, dict):
         raise StateError("must be a JSON object (or its string form)")
+    # The string form escapes what the API's field could not see ("\\u0000"); the document is stored as jsonb.
+    problem = inputs.json_problem(raw)
+    if problem:
+        raise StateError(f"cannot be stored: {problem}")
     return raw
 
 
@@ -102,6 +107,10 @@ def _depth_check(text: str, what: str) -> None:
     deepest = settings.HOTDASH_API_MAX_JSON_DEPTH
     if json_depth(text) > deepest:
         raise StateError(f"{what} nests arrays and objects deeper than {deepest} levels")
+
+
+def _no_constant(name: str):
+    raise StateError(f"not valid JSON: {name} is not a JSON number")
 
 
 def _interruption(item, path: str) -> Interruption:
@@ -132,11 +141,14 @@ def _arguments(raw, path: str) -> dict:
         raise StateError(f"{path}.raw_item.arguments must be a JSON string")
     _depth_check(raw, f"{path}.raw_item.arguments")
     try:
-        parsed = json.loads(raw)
-    except json.JSONDecodeError:
+        parsed = json.loads(raw, parse_constant=_no_constant)
+    except (json.JSONDecodeError, StateError):
         raise StateError(f"{path}.raw_item.arguments is not valid JSON") from None
     if not isinstance(parsed, dict):
         raise StateError(f"{path}.raw_item.arguments must encode a JSON object")
+    problem = inputs.json_problem(parsed)
+    if problem:
+        raise StateError(f"{path}.raw_item.arguments cannot be stored: {problem}")
     return parsed
 
 

@@ -27,6 +27,7 @@ from approvals.models import (
 )
 from approvals.realtime import approvals_changed_publish
 from approvals.sdk_state import run_state_read
+from hotdash import inputs
 from hotdash.db_context import Role, acting_as
 from hotdash.errors import Conflict, Invalid, NotFound
 
@@ -151,6 +152,10 @@ def _checked_reason(outcome: str, reason: str | None) -> str | None:
         raise InvalidDecision("reason", "a rejection needs a reason: the agent's model reads it")
     if reason is not None and len(reason) > MAX_REASON_LENGTH:
         raise InvalidDecision("reason", f"must be at most {MAX_REASON_LENGTH} characters")
+    # The admin's decide form posts the reason as typed; PostgreSQL would refuse a NUL in it.
+    problem = inputs.text_problem(reason, max_length=None) if reason is not None else None
+    if problem:
+        raise InvalidDecision("reason", problem)
     return reason
 
 

@@ -10,18 +10,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import connection, models
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from hotdash import inputs
 from hotdash.errors import Conflict, ServiceError
 
 admin.site.site_header = "HotDash Console"
@@ -50,7 +53,18 @@ def table_privileges(request, table: str) -> dict[str, bool]:
 
 
 class ConsoleModelAdmin(admin.ModelAdmin):
-    """A model admin that offers only what both the user's groups and their database role allow."""
+    """A model admin that offers only what both the user's groups and their database role allow.
+
+    Its forms bound text (hotdash/inputs.py): an oversized note or label is a message on the page, not a
+    PostgreSQL error (Django's form fields already refuse NUL).
+    """
+
+    formfield_overrides = {models.TextField: {"max_length": inputs.MAX_TEXT_LENGTH}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, ArrayField) and isinstance(db_field.base_field, models.TextField):
+            kwargs.setdefault("base_field", forms.CharField(max_length=inputs.MAX_LABEL_LENGTH))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def _allowed(self, request, action: str) -> bool:
         return table_privileges(request, self.model._meta.db_table)[action]

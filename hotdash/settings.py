@@ -202,7 +202,7 @@ STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=None)
 WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hotdash.api.schema.ConsoleAutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -235,6 +235,8 @@ SPECTACULAR_SETTINGS = {
         "ApprovalStatusEnum": "approvals.models.ApprovalStatus",
         "ExportStatusEnum": "feedback.models.ExportStatus",
     },
+    # Request bodies get their own components: what a client must send (required, non-blank) is not what it reads.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # The approval queue (README, "Configuration").

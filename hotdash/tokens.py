@@ -22,6 +22,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
 from rest_framework_simplejwt.utils import aware_utcnow
 
+from hotdash.api.fields import TextField
 from hotdash.db_context import DbContext, Role
 from hotdash.groups import role_for_user
 from hotdash.revocations.selectors import revoked_before
@@ -130,6 +131,12 @@ def context_from_token(token: AccessToken, *, request_id: str | None = None) -> 
 class ConsoleTokenObtainPairSerializer(TokenObtainPairSerializer):
     """Token pair for a console user: the role of their groups, and their name for decided_by."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Bounded text like every other input (simplejwt's fields take any length and coerce numbers).
+        self.fields[self.username_field] = TextField(write_only=True, max_length=150)
+        self.fields["password"] = TextField(write_only=True, max_length=4096, style={"input_type": "password"})
+
     def validate(self, attrs: dict) -> dict:
         # django-axes marks a locked-out login on the request authenticate() is given, and its middleware reads
         # Django's request: hand it that one, not DRF's wrapper, so a lockout answers 429 here as in the admin.
@@ -156,6 +163,9 @@ class ConsoleTokenRefreshSerializer(TokenRefreshSerializer):
     returned (settings: ROTATE_REFRESH_TOKENS); its row is locked first, so two refreshes racing with one token
     cannot both succeed.
     """
+
+    # Bounded text like every other input.
+    refresh = TextField(max_length=4096)
 
     def validate(self, attrs: dict) -> dict:
         refresh = self.token_class(attrs["refresh"])

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from hotdash.api.schema import SchemaView
+from hotdash.api.schema_view import SchemaView
 from hotdash.views import healthz, healthz_details
 
 urlpatterns = [
@@ -17,3 +17,5 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file of its own: the CSP allows no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler404 = "hotdash.views.not_found"

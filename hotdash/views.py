@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 
 from hotdash.groups import MONITORING
 from hotdash.health import health_details, web_healthy
@@ -27,3 +28,10 @@ def healthz_details(request):
     if not allowed:
         raise PermissionDenied("The health details are for the Monitoring group.")
     return JsonResponse(health_details())
+
+
+def not_found(request, exception):
+    """A path under /api/ that matches no endpoint (`/approvals/abc/`) is a JSON refusal like any other API 404."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "No API endpoint at this path."}, status=404)
+    return page_not_found(request, exception)

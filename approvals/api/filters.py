@@ -1,13 +1,12 @@
-import django_filters
-
 from approvals.models import AgentApproval, ApprovalStatus
+from hotdash.api.filters import ChoiceFilter, ConsoleFilterSet, DateTimeFilter, TextFilter
 
 
-class ApprovalFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ApprovalStatus.choices)
-    tool = django_filters.CharFilter(field_name="tool_names", lookup_expr="contains", method="filter_tool")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+class ApprovalFilter(ConsoleFilterSet):
+    status = ChoiceFilter(choices=ApprovalStatus.choices)
+    tool = TextFilter(field_name="tool_names", lookup_expr="contains", method="filter_tool")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = AgentApproval

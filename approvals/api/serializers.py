@@ -3,13 +3,12 @@ from rest_framework import serializers
 
 from approvals.models import AgentApproval, ApprovalStatus
 from approvals.services import MAX_REASON_LENGTH, MAX_TTL_SECONDS, MIN_TTL_SECONDS
+from hotdash.api.fields import RunStateField, TextField
 
 
 class ApprovalCreateSerializer(serializers.Serializer):
-    conversation_id = serializers.CharField(max_length=200)
-    serialized = serializers.JSONField(
-        help_text="The agent SDK's RunState.to_string() output, as a JSON object or as that string."
-    )
+    conversation_id = TextField(max_length=200)
+    serialized = RunStateField()
     ttl_seconds = serializers.IntegerField(
         required=False, min_value=MIN_TTL_SECONDS, max_value=MAX_TTL_SECONDS,
         help_text="How long operators have to decide before the approval expires (default 24 h).",
@@ -17,15 +16,18 @@ class ApprovalCreateSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=MAX_REASON_LENGTH)
+    reason = TextField(required=False, allow_blank=True, max_length=MAX_REASON_LENGTH)
 
 
 class RejectionSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=MAX_REASON_LENGTH, help_text="Shown to the agent's model.")
+    reason = TextField(max_length=MAX_REASON_LENGTH, help_text="Shown to the agent's model.")
 
 
 class WaitSerializer(serializers.Serializer):
-    wait = serializers.IntegerField(required=False, min_value=0, max_value=60, default=0)
+    wait = serializers.IntegerField(
+        required=False, min_value=0, max_value=60, default=0,
+        help_text="Seconds to wait for a decision before answering with the approval as it is.",
+    )
 
 
 class InterruptionSerializer(serializers.Serializer):

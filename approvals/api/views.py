@@ -4,6 +4,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import connection
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ from approvals.models import ApprovalStatus, DecisionChannel, DecisionOutcome
 from approvals.realtime import approval_wait, wait_slot_release, wait_slot_take, wakeups
 from approvals.selectors import approval_list
 from approvals.services import ApprovalAlreadyDecided, ApprovalNotFound, approval_create, approval_decide
+from hotdash.api.schema import refusal
 from hotdash.db_context import Role, acting_as
 from hotdash.long_poll import Parked, parking_available
 
@@ -41,10 +43,23 @@ class ApprovalListCreateView(generics.ListCreateAPIView):
     queryset = approval_list().defer("serialized")
     serializer_class = ApprovalSerializer
     filterset_class = ApprovalFilter
+    # Pages are cut on created_at (NewestFirstCursorPagination); other orders would page wrongly.
+    ordering_fields = ["created_at"]
     allowed_roles = {"GET": READERS, "POST": {Role.INGEST}}
 
     def get_serializer_class(self):
         return ApprovalCreateSerializer if self.request.method == "POST" else ApprovalSerializer
+
+    @extend_schema(
+        request=ApprovalCreateSerializer,
+        responses={
+            201: ApprovalDetailSerializer,
+            200: OpenApiResponse(ApprovalDetailSerializer, description="These paused calls were queued already."),
+            409: refusal(409),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
     def create(self, request, *args, **kwargs):
         incoming = ApprovalCreateSerializer(data=request.data)
@@ -67,6 +82,7 @@ class ApprovalDetailView(APIView):
     allowed_roles = READERS
     serializer_class = ApprovalDetailSerializer
 
+    @extend_schema(parameters=[WaitSerializer], responses={200: ApprovalDetailSerializer, 429: refusal(429)})
     def get(self, request, pk: int):
         wait = WaitSerializer(data=request.query_params)
         wait.is_valid(raise_exception=True)
@@ -141,6 +157,15 @@ class ApprovalDecideView(APIView):
     def get_serializer_class(self):
         return RejectionSerializer if self.outcome == DecisionOutcome.REJECTED else DecisionSerializer
 
+    @extend_schema(
+        responses={
+            200: ApprovalSerializer,
+            409: OpenApiResponse(
+                {"type": "object", "properties": {"detail": {"type": "string"}, "approval": {"type": "object"}}},
+                description="Already decided (or expired): `approval` is its current state.",
+            ),
+        }
+    )
     def post(self, request, pk: int):
         incoming = self.get_serializer_class()(data=request.data)
         incoming.is_valid(raise_exception=True)

@@ -1,9 +1,49 @@
+from django.utils.dateparse import parse_datetime
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
+
+from hotdash import inputs
 
 
 class NewestFirstCursorPagination(CursorPagination):
-    """Stable pages on tables that grow while they are read (no OFFSET scans, no skipped rows)."""
+    """Stable pages on tables that grow while they are read (no OFFSET scans, no skipped rows).
+
+    `page_size` outside 1..max_page_size is a 400 (DRF would silently use another size); a cursor whose
+    position PostgreSQL cannot compare (it is base64 the client can forge) is the same 404 as any bad cursor.
+    """
 
     ordering = ("-created_at", "-id")
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        given = request.query_params.get(self.page_size_query_param)
+        if given is None:
+            return self.page_size
+        if not (given.isascii() and given.isdigit()) or not 1 <= int(given) <= self.max_page_size:
+            raise ValidationError({self.page_size_query_param: [f"Must be a whole number from 1 to {self.max_page_size}."]})
+        return int(given)
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None and not self._comparable(cursor.position):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+    def _comparable(self, position: str) -> bool:
+        if inputs.text_problem(position, max_length=inputs.MAX_FILTER_LENGTH):
+            return False
+        if self.ordering[0].lstrip("-") != "created_at":
+            return True
+        try:
+            parsed = parse_datetime(position)
+            return parsed is not None and inputs.timestamp_storable(parsed) is not None
+        except ValueError:
+            return False
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size, default=self.page_size)
+        return parameters

@@ -1,12 +1,12 @@
 """Everything under /api/v1/."""
 
 from django.urls import include, path
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from hotdash.api.throttling import AuthTokenThrottle
+from hotdash.api.token_views import TokenObtainView, TokenRefreshView
 
 urlpatterns = [
-    path("auth/token/", TokenObtainPairView.as_view(throttle_classes=[AuthTokenThrottle]), name="token-obtain"),
+    path("auth/token/", TokenObtainView.as_view(throttle_classes=[AuthTokenThrottle]), name="token-obtain"),
     path(
         "auth/token/refresh/", TokenRefreshView.as_view(throttle_classes=[AuthTokenThrottle]), name="token-refresh"
     ),

@@ -1,11 +1,10 @@
-import django_filters
-
+from hotdash.api.filters import ConsoleFilterSet, DateTimeFilter
 from metrics.models import Fact
 
 
-class FactFilter(django_filters.FilterSet):
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+class FactFilter(ConsoleFilterSet):
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Fact
