@@ -4,6 +4,7 @@ import base64
 import json
 
 import pytest
+from django.contrib.auth.models import Group
 
 from approvals.models import AgentApproval
 from hotdash.db_context import Role, acting_as
@@ -16,7 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def platform(live_server) -> Api:
-    return Api(live_server.url, issue_token("--role", "service", "--client", "agent-platform"))
+    # The agent platform's own token: `service` gets no API token.
+    return Api(live_server.url, issue_token("--role", "ingest", "--client", "agent-platform"))
 
 
 def stored() -> tuple[int, int]:
@@ -140,8 +142,15 @@ def test_the_schema_names_the_bearer_authentication_and_the_refusals(client):
 @pytest.mark.parametrize(
     "path", ["/approvals/99999999999999999999/", "/approvals/99999999999999999999/approve/", "/facts/99999999999999999999/"]
 )
-def test_an_id_beyond_bigint_is_a_404(platform, path):
-    response = platform.post(path, {}) if path.endswith("approve/") else platform.get(path)
+def test_an_id_beyond_bigint_is_a_404(platform, live_server, django_user_model, path):
+    if path.endswith("approve/"):
+        # Deciding is for people: an operator's token (the platform's would be a 403 before any lookup).
+        user = django_user_model.objects.create_user("olga", password="a-long-password-1")
+        user.groups.add(Group.objects.get(name="Operators"))
+        pair = Api(live_server.url).post("/auth/token/", {"username": "olga", "password": "a-long-password-1"}).json()
+        response = Api(live_server.url, pair["access"]).post(path, {})
+    else:
+        response = platform.get(path)
 
     assert response.status_code == 404
     assert "detail" in response.json()

@@ -55,7 +55,8 @@ def test_the_schema_describes_the_bearer_tokens_and_check_deploy_has_no_schema_w
     call_command("check", "--deploy", stdout=StringIO(), stderr=err)
 
     assert schema["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer", "bearerFormat": "JWT"
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+        "description": "A token from POST /api/v1/auth/token/ (console users) or `manage.py issue_token` (machine clients).",
     }
     assert {"bearerAuth": []} in schema["paths"]["/api/v1/approvals/{id}/approve/"]["post"]["security"]
     assert "drf_spectacular.W001" not in err.getvalue()
