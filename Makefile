@@ -4,12 +4,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test fuzz lint bench dbhealth venv stop clean chromium manage demo-reset
+.PHONY: demo serve test fuzz lint bench dbhealth venv stop clean system-packages manage demo-reset
 
 demo: venv
 	$(PY) -m tools.devstack demo
 
-test: lint chromium
+# The production web server (README's line) on HOTDASH_ADDR, against DATABASE_URL / REDIS_URL.
+serve: venv
+	$(PY) -m tools.devstack serve
+
+test: lint system-packages
 	$(PY) -m tools.devstack test $(PYTEST_ARGS)
 
 # The fuzz test of `make test` at full strength: FUZZ_EXAMPLES per operation and role, every phase (docs/fuzzing.md).
@@ -51,9 +55,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[embedded,test]'
 	touch $(STAMP)
 
-# Browser tests drive Debian's chromium (Playwright cannot download a browser here). Installing it needs root.
-chromium:
-	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
+# Debian packages the suite drives: chromium (browser tests; Playwright cannot download a browser here) and
+# PgBouncer (the pooled-connection tests, transaction pooling). Installing them needs root; one apt-get update.
+system-packages:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	test -x /usr/sbin/pgbouncer || missing="$$missing pgbouncer"; \
+	if [ -n "$$missing" ]; then apt-get update -q && apt-get install -y -q $$missing; fi
 
 clean:
 	rm -rf $(VENV)

@@ -45,10 +45,12 @@ TOOLS = ["issue_refund", "change_subscription", "issue_gift_card", "export_custo
 # --- the data set ---------------------------------------------------------------------------------------
 
 
+# A run state the real SDK wrote (8 kB as text), so rows are as wide as production's.
+RUN_STATE_FIXTURE = Path(__file__).resolve().parent.parent / "tests/demo/fixtures/sdk_0_24_state_one_call.json"
+
+
 def state_template() -> str:
-    """A run state the real SDK wrote (8 kB as text), so rows are as wide as production's."""
-    fixture = Path(__file__).resolve().parent.parent / "tests/hotdash/fixtures/sdk_0_24_state_one_call.json"
-    return json.dumps(json.loads(fixture.read_text()))
+    return json.dumps(json.loads(RUN_STATE_FIXTURE.read_text()))
 
 
 INSERT_SQL = """

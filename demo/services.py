@@ -40,7 +40,7 @@ from demo.scenarios import (
     ApprovalScenario,
     FeedbackScenario,
 )
-from feedback.models import AgentFeedback, SupportCuratedReply
+from feedback.models import AgentFeedback, AnnotationState, SupportCuratedReply
 from metrics.models import (
     AgentQC,
     AgentQuery,
@@ -144,6 +144,8 @@ def _feedback(scenario: FeedbackScenario, now: datetime) -> AgentFeedback:
         meta={"source": "chatwoot", "agent": "support-agent", "model": "gpt-4.1-mini"},
         created_at=created_at,
         updated_at=created_at + timedelta(minutes=25) if reviewed else created_at,
+        annotations_needed=1,
+        annotation_state=AnnotationState.DONE if reviewed else AnnotationState.OPEN,
     )
 
 
@@ -278,11 +280,16 @@ def demo_data_seed(*, now: datetime | None = None) -> SeedReport:
 
 # The apps whose tables hold the demo's rows: the scenarios, what people did with them, and --scale volume.
 DEMO_DATA_APPS = ("approvals", "feedback", "metrics")
+# Settings people keep in the admin, not data: a reset leaves them as they are.
+DEMO_KEPT_TABLES = ("annotation_labels", "annotation_overlap")
 
 
 def _tables_children_first() -> list[str]:
     """The demo apps' tables, each after every table that references it (audit rows before their approval)."""
-    models_ = [m for label in DEMO_DATA_APPS for m in apps.get_app_config(label).get_models() if m._meta.managed]
+    models_ = [
+        m for label in DEMO_DATA_APPS for m in apps.get_app_config(label).get_models()
+        if m._meta.managed and m._meta.db_table not in DEMO_KEPT_TABLES
+    ]
     ordered: list[type[models.Model]] = []
 
     def visit(model: type[models.Model]) -> None:

@@ -1,13 +1,27 @@
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Now
 
 from hotdash.tenant_keys import tenant_key_not_blank
 
+# The annotator workbench's own keys (templates/feedback/admin/annotate.html): a label cannot take one.
+WORKBENCH_KEYS = ("y", "n", "s", "k", "t", "q")
+
+
+class AnnotationState(models.TextChoices):
+    OPEN = "open", "Needs annotations"
+    ADJUDICATION = "adjudication", "Annotators disagree (QA adjudicates)"
+    DONE = "done", "Final"
+
 
 class AgentFeedback(models.Model):
-    """A model draft with its human annotation: the raw material of the training set."""
+    """A model draft with its final annotation: the raw material of the training set.
+
+    Each annotator's own annotation is a FeedbackAnnotation row; the columns here hold the final values (the one
+    annotator's, the agreed ones of an overlap draft, or QA's adjudication).
+    """
 
     conversation_id = models.TextField()
     input_text = models.TextField()
@@ -18,6 +32,12 @@ class AgentFeedback(models.Model):
     annotator = models.TextField(null=True, blank=True)
     notes = models.TextField(null=True, blank=True)
     meta = models.JSONField(default=dict, blank=True, db_default=models.Value({}, models.JSONField()))
+    # How many annotators label this draft: 1, or the overlap's N for the share of new drafts it samples. Left
+    # out of an INSERT (0), a trigger draws it from annotation_overlap, for every writer.
+    annotations_needed = models.PositiveSmallIntegerField(db_default=0)
+    annotation_state = models.TextField(
+        choices=AnnotationState.choices, default=AnnotationState.OPEN, db_default=AnnotationState.OPEN.value
+    )
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
 
@@ -26,7 +46,13 @@ class AgentFeedback(models.Model):
         ordering = ["-created_at"]
         verbose_name = "agent feedback"
         verbose_name_plural = "agent feedback"
-        constraints = [tenant_key_not_blank("agent_feedback", "conversation_id")]
+        constraints = [
+            tenant_key_not_blank("agent_feedback", "conversation_id"),
+            models.CheckConstraint(
+                condition=models.Q(annotations_needed__gte=1, annotations_needed__lte=10),
+                name="agent_feedback_annotations_needed_1_10",
+            ),
+        ]
         indexes = [
             # All drafts of one conversation.
             models.Index(fields=["conversation_id"], name="agent_feedback_conv_idx"),
@@ -42,6 +68,18 @@ class AgentFeedback(models.Model):
             ),
             # "Drafts labelled X" (labels @> ARRAY['X']).
             GinIndex(fields=["labels"], name="agent_feedback_labels_gin"),
+            # "Annotate next": the oldest open drafts, from a small index however many are done.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(annotation_state="open"),
+                name="agent_feedback_open_idx",
+            ),
+            # QA's adjudication list.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(annotation_state="adjudication"),
+                name="agent_feedback_adjud_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -57,6 +95,10 @@ class SupportCuratedReply(models.Model):
     reply = models.TextField()
     tags = ArrayField(models.TextField(), default=list, blank=True, db_default=models.Value("{}"))
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The draft it was promoted from (none for a reply added by hand); the draft links back (gold_reply).
+    source_feedback = models.OneToOneField(
+        AgentFeedback, on_delete=models.SET_NULL, null=True, blank=True, related_name="gold_reply"
+    )
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(db_default=Now())
 
@@ -82,6 +124,164 @@ class SupportCuratedReply(models.Model):
         return f"Gold reply #{self.pk}: {self.question[:60]}"
 
 
+class AnnotationLabel(models.Model):
+    """The label vocabulary annotators choose from; admins keep it. A label in use is deactivated, not deleted."""
+
+    name = models.TextField(unique=True)
+    description = models.TextField(blank=True, default="", db_default="")
+    # A CSS colour for the label's chip on the workbench, e.g. #2e8540.
+    colour = models.TextField(default="#777777", db_default="#777777")
+    # The key that toggles it on the workbench (one lower-case letter not taken by the workbench's own keys).
+    key = models.CharField(max_length=1, unique=True, null=True, blank=True)
+    active = models.BooleanField(default=True, db_default=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "annotation_labels"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(name=""), name="annotation_labels_name_present"),
+            models.CheckConstraint(condition=models.Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="annotation_labels_colour_hex"),
+            models.CheckConstraint(
+                condition=models.Q(key__isnull=True) | models.Q(key__regex=r"^[a-z]$"), name="annotation_labels_key_letter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.key and self.key in WORKBENCH_KEYS:
+            raise ValidationError({"key": f"{self.key!r} is a key of the workbench itself ({', '.join(WORKBENCH_KEYS)})"})
+
+
+class AnnotationOverlap(models.Model):
+    """The one row saying which share of new drafts N annotators label (for agreement figures)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    share = models.DecimalField(max_digits=4, decimal_places=3)
+    annotators = models.PositiveSmallIntegerField(default=2)
+    updated_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "annotation_overlap"
+        verbose_name = "annotation overlap"
+        verbose_name_plural = "annotation overlap"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="annotation_overlap_single_row"),
+            models.CheckConstraint(condition=models.Q(share__gte=0, share__lte=1), name="annotation_overlap_share_0_1"),
+            models.CheckConstraint(
+                condition=models.Q(annotators__gte=2, annotators__lte=10), name="annotation_overlap_annotators_2_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.share:.1%} of new drafts by {self.annotators} annotators"
+
+
+class FeedbackAnnotation(models.Model):
+    """One annotator's annotation of one draft. Append-only: a rework is a new row; the latest one counts."""
+
+    feedback = models.ForeignKey(AgentFeedback, on_delete=models.CASCADE, related_name="annotations")
+    annotator = models.TextField()
+    safe_to_send = models.BooleanField()
+    labels = ArrayField(models.TextField(), default=list, blank=True, db_default=models.Value("{}"))
+    rubric = models.JSONField()
+    notes = models.TextField(null=True, blank=True)
+    # From the moment the annotator got the draft (its lease) to the save, measured by the server.
+    seconds_spent = models.PositiveIntegerField()
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "feedback_annotations"
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=~models.Q(annotator=""), name="feedback_annotations_annotator_present")]
+        indexes = [
+            # A draft's annotations, the latest per annotator (DISTINCT ON), and "has this annotator done it?".
+            models.Index(fields=["feedback", "annotator", "-id"], name="feedback_annotations_draft_idx"),
+            # An annotator's own work by day (progress).
+            models.Index(fields=["annotator", "-created_at"], name="feedback_annotations_by_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Annotation #{self.pk} of draft #{self.feedback_id} by {self.annotator}"
+
+
+class AnnotationLease(models.Model):
+    """The draft an annotator holds: no one else gets it from "next" until it is saved, skipped or expires."""
+
+    feedback = models.OneToOneField(AgentFeedback, on_delete=models.CASCADE, primary_key=True, related_name="lease")
+    holder = models.TextField()
+    claimed_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "annotation_leases"
+        indexes = [models.Index(fields=["holder"], name="annotation_leases_holder_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.holder} until {self.expires_at:%H:%M:%S}"
+
+
+class ReviewOutcome(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    SENT_BACK = "sent_back", "Sent back"
+    ADJUDICATED = "adjudicated", "Adjudicated"
+
+
+class AnnotationReview(models.Model):
+    """QA's audit trail: an annotation accepted or sent back, or a draft's final values adjudicated. Append-only."""
+
+    feedback = models.ForeignKey(AgentFeedback, on_delete=models.CASCADE, related_name="reviews")
+    # The annotation reviewed; none for an adjudication, which sets the draft's final values.
+    annotation = models.ForeignKey(FeedbackAnnotation, on_delete=models.CASCADE, null=True, blank=True)
+    # Whose annotation it was (none for an adjudication): they read the reviews of their own work.
+    annotator = models.TextField(null=True, blank=True)
+    reviewer = models.TextField()
+    outcome = models.TextField(choices=ReviewOutcome.choices)
+    comment = models.TextField(null=True, blank=True)
+    # An adjudication's final values.
+    final = models.JSONField(null=True, blank=True)
+    request_id = models.TextField(null=True, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "annotation_reviews"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(outcome__in=ReviewOutcome.values), name="annotation_reviews_outcome_check"),
+            models.CheckConstraint(
+                condition=~models.Q(outcome=ReviewOutcome.SENT_BACK) | models.Q(comment__isnull=False),
+                name="annotation_reviews_sent_back_has_comment",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["feedback", "-created_at"], name="annotation_reviews_draft_idx"),
+            models.Index(fields=["annotator", "-created_at"], name="annotation_reviews_annot_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} by {self.reviewer}"
+
+
+class AnnotationRework(models.Model):
+    """A draft QA sent back to one annotator: it comes first in their queue, with QA's comment, until they save."""
+
+    feedback = models.ForeignKey(AgentFeedback, on_delete=models.CASCADE, related_name="rework")
+    annotator = models.TextField()
+    review = models.ForeignKey(AnnotationReview, on_delete=models.CASCADE)
+    comment = models.TextField()
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "annotation_rework"
+        constraints = [
+            models.UniqueConstraint(fields=["feedback", "annotator"], name="annotation_rework_one_per_annotator"),
+        ]
+        indexes = [models.Index(fields=["annotator", "created_at"], name="annotation_rework_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"Draft #{self.feedback_id} back to {self.annotator}"
 class ExportStatus(models.TextChoices):
     QUEUED = "queued"
     RUNNING = "running"

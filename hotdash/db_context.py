@@ -60,6 +60,9 @@ class DbContext:
     scope: str | None = None
     conversation_id: str | None = None
     request_id: str | None = None
+    # The console user (username) behind the request: policies that keep a person's own rows (annotations)
+    # compare with it. Set from the session or from the token's `username` claim, never from a request body.
+    user: str | None = None
 
 
 # The contexts entered on each connection of this thread, innermost last.
@@ -76,14 +79,14 @@ def _stack(using: str) -> list[DbContext]:
 _APPLY_SQL = (
     "SELECT set_config('role', %s, true), set_config('app.current_project', %s, true),"
     " set_config('app.current_scope', %s, true), set_config('app.conversation_id', %s, true),"
-    " set_config('app.request_id', %s, true)"
+    " set_config('app.request_id', %s, true), set_config('app.user', %s, true)"
 )
 
 
 def _apply(using: str, context: DbContext | None) -> None:
     """Switch the open transaction to `context`; None switches back to no role and no tenant."""
     if context is None:
-        values = ["none", "", "", "", ""]
+        values = ["none", "", "", "", "", ""]
     else:
         values = [
             Role(context.role).value,
@@ -91,6 +94,7 @@ def _apply(using: str, context: DbContext | None) -> None:
             context.scope or "",
             context.conversation_id or "",
             context.request_id or "",
+            context.user or "",
         ]
     with connections[using].cursor() as cursor:
         cursor.execute(_APPLY_SQL, values)
@@ -104,6 +108,7 @@ def acting_as(
     scope: str | None = None,
     conversation_id: str | None = None,
     request_id: str | None = None,
+    user: str | None = None,
     using: str = DEFAULT_DB_ALIAS,
 ) -> Iterator[DbContext]:
     """Run the block as `role` for the given tenant, inside a transaction.
@@ -112,7 +117,8 @@ def acting_as(
     enclosing context, if any, is restored; if the block raises, the savepoint's rollback restores it.
     """
     context = DbContext(
-        role=Role(role), project=project, scope=scope, conversation_id=conversation_id, request_id=request_id
+        role=Role(role), project=project, scope=scope, conversation_id=conversation_id, request_id=request_id,
+        user=user,
     )
     stack = _stack(using)
     outermost = not connections[using].in_atomic_block

@@ -49,10 +49,16 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     ANNOTATORS: {
         "feedback.agentfeedback": ("view", "change"),
         "feedback.supportcuratedreply": ("view", "add"),
+        "feedback.feedbackannotation": ("view",),
+        "feedback.annotationreview": ("view",),
+        "feedback.annotationlabel": ("view",),
     },
     QA: {
         "feedback.agentfeedback": ("view",),
         "feedback.supportcuratedreply": ("view",),
+        "feedback.feedbackannotation": ("view",),
+        "feedback.annotationreview": ("view",),
+        "feedback.annotationlabel": ("view",),
         # QA reads training data: it requests exports and downloads them.
         "feedback.trainingexport": ("view", "add"),
         "metrics.agentquery": ("view",),
@@ -64,6 +70,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "metrics.metricsrefresh": ("view",),
     },
     MONITORING: {
+        "feedback.agentfeedback": ("view",),
         "metrics.agentquery": ("view",),
         "metrics.fact": ("view",),
         "metrics.decisionsynceventlog": ("view",),

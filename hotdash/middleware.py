@@ -40,7 +40,9 @@ def context_for_request(request: HttpRequest, request_id: str) -> DbContext | No
         request.access_token = access_token_read(raw.strip())
         return context_from_token(request.access_token, request_id=request_id) if request.access_token else None
     role = role_for_user(request.user)
-    return DbContext(role=role, request_id=request_id) if role is not None else None
+    if role is None:
+        return None
+    return DbContext(role=role, request_id=request_id, user=request.user.get_username())
 
 
 class DbContextMiddleware:

@@ -252,8 +252,17 @@ SPECTACULAR_SETTINGS = {
 HOTDASH_APPROVAL_TTL_SECONDS = env.int("HOTDASH_APPROVAL_TTL_SECONDS", default=24 * 3600)
 HOTDASH_APPROVAL_SLA_SECONDS = env.int("HOTDASH_APPROVAL_SLA_SECONDS", default=5 * 60)
 HOTDASH_APPROVAL_LEASE_SECONDS = env.int("HOTDASH_APPROVAL_LEASE_SECONDS", default=120)
+# How long a draft an annotator opened is kept from the others' "annotate next".
+HOTDASH_ANNOTATION_LEASE_SECONDS = env.int("HOTDASH_ANNOTATION_LEASE_SECONDS", default=300)
+# The share (0-1) of new drafts that two annotators label, for a new database; then edited in the admin.
+HOTDASH_ANNOTATION_OVERLAP = env.float("HOTDASH_ANNOTATION_OVERLAP", default=0.1)
 HOTDASH_API_MAX_BODY_BYTES = env.int("HOTDASH_API_MAX_BODY_BYTES", default=1024 * 1024)
 HOTDASH_API_MAX_JSON_DEPTH = env.int("HOTDASH_API_MAX_JSON_DEPTH", default=64)
+# Concurrent `?wait=` long polls one API token (or console user) may hold across every web process; 429 past it.
+HOTDASH_WAITS_PER_TOKEN = env.int("HOTDASH_WAITS_PER_TOKEN", default=1000)
+# Requests one ASGI worker runs inside Django at once (each holds a thread and a database connection meanwhile);
+# parked long polls are not counted. Workers x this is the web tier's most database connections.
+HOTDASH_REQUESTS_PER_WORKER = env.int("HOTDASH_REQUESTS_PER_WORKER", default=8)
 HOTDASH_HEALTH_DETAILS_CACHE_SECONDS = env.int("HOTDASH_HEALTH_DETAILS_CACHE_SECONDS", default=5)
 
 # Training-data exports (README, "Configuration"; docs/exports.md). Web and workers must share the directory.

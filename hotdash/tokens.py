@@ -125,6 +125,8 @@ def context_from_token(token: AccessToken, *, request_id: str | None = None) -> 
         scope=token.get("scope"),
         conversation_id=token.get("conversation"),
         request_id=request_id,
+        # A console user's token names them; a machine token (issue_token) names no person.
+        user=token.get("username"),
     )
 
 

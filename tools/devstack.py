@@ -1,6 +1,7 @@
 """The two README commands: `make demo` and `make test` end here.
 
     python -m tools.devstack demo          # migrate, seed, then web + worker + beat in the foreground
+    python -m tools.devstack serve         # the production web server on HOTDASH_ADDR (make serve)
     python -m tools.devstack test [ARGS]   # the whole pytest suite (ARGS go to pytest)
     python -m tools.devstack bench NAME    # benchmarks/NAME.py against a database of its own
     python -m tools.devstack dbhealth ARGS # manage.py dbhealth ARGS on a freshly migrated database (CI)
@@ -470,11 +471,23 @@ def run_demo(args: argparse.Namespace) -> int:
         servers.stop_embedded()
 
 
+def web_command(addr: str, workers: int = 4) -> list[str]:
+    """The production web server (README's line): gunicorn managing uvicorn workers running the ASGI app.
+
+    An agent's long poll waits in the worker's event loop (hotdash/long_poll.py), so a handful of workers holds
+    thousands of them; gunicorn's --timeout is the workers' heartbeat here, not a limit on a request.
+    """
+    return [
+        PYTHON, "-m", "gunicorn", "hotdash.asgi:application", "--worker-class", "uvicorn.workers.UvicornWorker",
+        "--workers", str(workers), "--bind", addr, "--graceful-timeout", "5",
+    ]
+
+
 def supervise(env: dict[str, str], addr: str) -> int:
     """Run web, worker and beat together; Ctrl-C (or any of them dying) stops all three."""
     beat_schedule = data_dir() / "celerybeat"
     commands = {
-        "web": [PYTHON, "manage.py", "runserver", addr, "--noreload"],
+        "web": web_command(addr, workers=2),
         "worker": [PYTHON, "-m", "celery", "-A", "hotdash", "worker", "--loglevel", "INFO", "--concurrency", "2"],
         "beat": [PYTHON, "-m", "celery", "-A", "hotdash", "beat", "--loglevel", "INFO", "-s", str(beat_schedule)],
     }
@@ -509,6 +522,15 @@ def supervise(env: dict[str, str], addr: str) -> int:
             process.wait()
     say("stopped")
     return exit_code
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`make serve`: the production web server against the configured DATABASE_URL / REDIS_URL, nothing else."""
+    missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    if missing:
+        raise SystemExit(f"[hotdash] make serve runs against your servers: set {' and '.join(missing)} (make demo starts its own)")
+    say(f"serving on http://{args.addr}/ with {args.workers} worker(s)")
+    return subprocess.run(web_command(args.addr, args.workers), cwd=BASE_DIR).returncode
 
 
 # --- test -----------------------------------------------------------------------------------------
@@ -619,6 +641,10 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="migrate, seed and run the console with worker and beat")
     demo.add_argument("--addr", default=os.environ.get("HOTDASH_ADDR", "127.0.0.1:8000"))
     demo.set_defaults(func=run_demo)
+    serve = commands.add_parser("serve", help="the production web server on HOTDASH_ADDR")
+    serve.add_argument("--addr", default=os.environ.get("HOTDASH_ADDR", "127.0.0.1:8000"))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("HOTDASH_WEB_WORKERS", "4")))
+    serve.set_defaults(func=run_serve)
     test = commands.add_parser("test", help="run the test suite")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(func=run_test)

@@ -1,7 +1,12 @@
+import time
 from dataclasses import asdict
+from functools import partial
 
+from django.conf import settings
+from django.db import connection
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,11 +20,12 @@ from approvals.api.serializers import (
     WaitSerializer,
 )
 from approvals.models import ApprovalStatus, DecisionChannel, DecisionOutcome
-from approvals.realtime import approval_wait
+from approvals.realtime import approval_wait, wait_slot_release, wait_slot_take, wakeups
 from approvals.selectors import approval_list
 from approvals.services import ApprovalAlreadyDecided, ApprovalNotFound, approval_create, approval_decide
 from hotdash.api.schema import refusal
 from hotdash.db_context import Role, acting_as
+from hotdash.long_poll import Parked, parking_available
 
 READERS = {Role.INGEST, Role.OPERATOR, Role.SUPERVISOR, Role.TENANT}
 # Only a person decides: the agent platform's token (ingest) queues and reads, so an agent talked into
@@ -66,33 +72,80 @@ class ApprovalListCreateView(generics.ListCreateAPIView):
 class ApprovalDetailView(APIView):
     """One approval with its decision. `?wait=N` (N <= 60 s) answers as soon as it is decided or expired.
 
-    It reads in short transactions of its own (db_context_per_read) so a waiting agent holds no database
-    connection inside a transaction while it waits.
+    Under the ASGI server the wait is parked (hotdash/long_poll.py): the request ends, and the answer is sent
+    from the event loop when the approval's wake-up comes, holding no thread or connection meanwhile. Under a
+    WSGI server it waits in its thread. Either way it reads in short transactions of its own
+    (db_context_per_read), and one caller holds at most HOTDASH_WAITS_PER_TOKEN waits at once (429 past it).
     """
 
     db_context_per_read = True
     allowed_roles = READERS
     serializer_class = ApprovalDetailSerializer
 
-    @extend_schema(parameters=[WaitSerializer], responses=ApprovalDetailSerializer)
+    @extend_schema(parameters=[WaitSerializer], responses={200: ApprovalDetailSerializer, 429: refusal(429)})
     def get(self, request, pk: int):
         wait = WaitSerializer(data=request.query_params)
         wait.is_valid(raise_exception=True)
+        seconds = wait.validated_data["wait"]
         context = asdict(request.db_context)
-        found = {}
-
-        def settled() -> bool:
-            with acting_as(**context):
-                found["approval"] = approval_list().filter(pk=pk).first()
-            return found["approval"] is None or found["approval"].status != ApprovalStatus.PENDING
-
-        if wait.validated_data["wait"]:
-            approval_wait(pk, seconds=wait.validated_data["wait"], settled=settled)
-        else:
-            settled()
-        if found["approval"] is None:
+        approval = _approval_read(pk, context)
+        if approval is None:
             raise ApprovalNotFound(pk)
+        if not seconds or approval.status != ApprovalStatus.PENDING:
+            return Response(ApprovalDetailSerializer(approval).data)
+        holder = _wait_holder(request)
+        if not wait_slot_take(holder):
+            raise Throttled(detail=f"This token already holds {settings.HOTDASH_WAITS_PER_TOKEN} waits (HOTDASH_WAITS_PER_TOKEN).")
+        if parking_available(request):
+            return self._parked(pk, context, holder, seconds, approval)
+        try:
+            found = {"approval": approval}
+
+            def settled() -> bool:
+                found["approval"] = _approval_read(pk, context) or found["approval"]
+                return found["approval"].status != ApprovalStatus.PENDING
+
+            approval_wait(pk, seconds=seconds, settled=settled)
+        finally:
+            wait_slot_release(holder)
         return Response(ApprovalDetailSerializer(found["approval"]).data)
+
+    @staticmethod
+    def _parked(pk: int, context: dict, holder: str, seconds: int, approval) -> Response:
+        response = Response(ApprovalDetailSerializer(approval).data)
+
+        def reread() -> tuple[bool, bytes]:
+            try:
+                current = _approval_read(pk, context)
+            finally:
+                connection.close()  # this pooled thread's connection: the waiter holds none while it waits
+            # Gone meanwhile (a tenant's data erased): the last read stands.
+            current = current or approval
+            body = response.accepted_renderer.render(
+                ApprovalDetailSerializer(current).data, response.accepted_media_type, response.renderer_context
+            )
+            return current.status != ApprovalStatus.PENDING, body
+
+        response.parked = Parked(
+            until=time.monotonic() + seconds,
+            changed=partial(wakeups.changed, pk),
+            reread=reread,
+            release=partial(wait_slot_release, holder),
+        )
+        return response
+
+
+def _approval_read(pk: int, context: dict):
+    with acting_as(**context):
+        return approval_list().filter(pk=pk).first()
+
+
+def _wait_holder(request) -> str:
+    """Whose waits count together: the bearer token's id, or the console user's."""
+    token = getattr(request, "access_token", None)
+    if token is not None:
+        return f"token:{token['jti']}"
+    return f"user:{request.user.pk}"
 
 
 class ApprovalDecideView(APIView):

@@ -1,5 +1,5 @@
 INSERT INTO agent_feedback (conversation_id, input_text, model_draft, safe_to_send, labels, rubric, annotator,
-                            notes, meta, created_at, updated_at)
+                            notes, meta, created_at, updated_at, annotation_state, annotations_needed)
 SELECT
     'cw-' || g.conversation,
     t.inputs[g.kind],
@@ -18,7 +18,10 @@ SELECT
     CASE WHEN g.verdict IS NOT NULL AND g.r_notes < 0.25 THEN t.notes[g.note] END,
     jsonb_build_object('source', 'chatwoot', 'agent', 'support-agent', 'model', t.models[g.model]),
     g.created_at,
-    CASE WHEN g.verdict IS NULL THEN g.created_at ELSE g.created_at + g.r_review * interval '2 hours' END
+    CASE WHEN g.verdict IS NULL THEN g.created_at ELSE g.created_at + g.r_review * interval '2 hours' END,
+    CASE WHEN g.verdict IS NULL THEN 'open' ELSE 'done' END,
+    -- Annotated drafts had one annotator; open ones get the overlap's draw (0: the trigger decides).
+    CASE WHEN g.verdict IS NULL THEN 0 ELSE 1 END
 FROM (SELECT %(inputs)s::text[] AS inputs, %(drafts)s::text[] AS drafts, %(safe_labels)s::text[] AS safe_labels,
              %(unsafe_labels)s::text[] AS unsafe_labels, %(annotators)s::text[] AS annotators,
              %(notes)s::text[] AS notes, %(models)s::text[] AS models) AS t,

@@ -38,6 +38,11 @@ class _GivenChoiceField(ChoiceField):
         return super().clean(value)
 
 
+# A yes / no parameter: `true` or `false`, anything else (empty included) a 400. django-filter's BooleanFilter
+# would read an unknown value as "not given" and answer as if the filter were absent.
+YES_NO = [("true", "true"), ("false", "false")]
+
+
 class ChoiceFilter(django_filters.ChoiceFilter):
     """One of the choices; an empty value is a 400 like any other value that is not one of them."""
 

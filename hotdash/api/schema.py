@@ -31,6 +31,7 @@ REFUSALS = {
     409: "The request conflicts with the current state of the resource.",
     410: "What was asked for existed and is gone for good (a failed export, a pruned file).",
     413: "The body is over HOTDASH_API_MAX_BODY_BYTES.",
+    429: "Too many at once: this token already holds HOTDASH_WAITS_PER_TOKEN waits.",
 }
 
 

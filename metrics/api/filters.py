@@ -1,6 +1,6 @@
 import django_filters
 
-from hotdash.api.filters import ConsoleFilterSet, DateTimeFilter, TextFilter
+from hotdash.api.filters import YES_NO, ChoiceFilter, ConsoleFilterSet, DateTimeFilter, TextFilter
 from metrics.models import (
     AgentDailyAccuracy,
     AgentKpis,
@@ -64,14 +64,14 @@ class AgentKpisFilter(ConsoleFilterSet):
 
 
 class DataQualityFilter(ConsoleFilterSet):
-    violated = django_filters.BooleanFilter(method="filter_violated")
+    violated = ChoiceFilter(choices=YES_NO, method="filter_violated", help_text="Rules with violations (true) or none.")
 
     class Meta:
         model = DataQualityRule
         fields = ["dimension", "severity", "table_name"]
 
     def filter_violated(self, queryset, name, value):
-        return queryset.filter(violations__gt=0) if value else queryset.filter(violations=0)
+        return queryset.filter(violations__gt=0) if value == "true" else queryset.filter(violations=0)
 
 
 class DecisionSyncEventFilter(ConsoleFilterSet):

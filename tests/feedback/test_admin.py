@@ -1,10 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
-from feedback.models import AgentFeedback, SupportCuratedReply
+from feedback.models import AgentFeedback, FeedbackAnnotation, SupportCuratedReply
 from hotdash.db_context import Role, acting_as
 from hotdash.groups import ANNOTATORS, OPERATORS, QA
-from tests.feedback.factories import AgentFeedbackFactory
+from tests.feedback.factories import AgentFeedbackFactory, AnnotationLabelFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,22 +40,79 @@ def test_an_annotator_adds_a_gold_reply_approved_now(client):
     assert response.url == "/admin/feedback/supportcuratedreply/"
 
 
-def test_an_annotator_cannot_change_what_the_agent_wrote(client):
-    # Read-only fields posted anyway are ignored: the form only carries the annotation.
+@pytest.fixture
+def vocabulary():
+    with acting_as(Role.SERVICE):
+        return [AnnotationLabelFactory(name="refund", key="r"), AnnotationLabelFactory(name="polite", key="p")]
+
+
+WORKBENCH_POST = {
+    "safe_to_send": "false", "labels": ["refund"], "rubric_clarity": "4", "rubric_accuracy": "3",
+    "rubric_tone": "5", "notes": "Too curt.",
+}
+
+
+def test_the_annotation_is_the_logged_in_users_whatever_the_form_says(client, vocabulary):
+    # Fields posted beyond the annotation (the draft's text, another annotator) are not read.
     with acting_as(Role.SERVICE):
         draft = AgentFeedbackFactory(model_draft="Original draft.")
     client.force_login(console_user("ann", ANNOTATORS))
+    page = client.get(f"/admin/feedback/agentfeedback/{draft.pk}/change/")
 
     response = client.post(
-        f"/admin/feedback/agentfeedback/{draft.pk}/change/",
-        {"model_draft": "Rewritten.", "annotator": "someone-else", "safe_to_send": "false", "labels": "",
-         "rubric_clarity": "", "rubric_accuracy": "", "rubric_tone": "", "notes": "", "_save": "Save"},
+        f"/admin/feedback/agentfeedback/{draft.pk}/annotate/",
+        {**WORKBENCH_POST, "model_draft": "Rewritten.", "annotator": "someone-else"},
     )
 
-    assert response.status_code == 302
+    assert page.status_code == 200 and 'id="annotate-form"' in page.text
+    assert (response.status_code, response.url) == (302, "/admin/feedback/agentfeedback/")
     with acting_as(Role.QA):
         stored = AgentFeedback.objects.get(pk=draft.pk)
-    assert (stored.model_draft, stored.annotator, stored.safe_to_send) == ("Original draft.", "ann", False)
+        annotation = FeedbackAnnotation.objects.get()
+    assert (stored.model_draft, stored.annotator, stored.safe_to_send, stored.notes) == (
+        "Original draft.", "ann", False, "Too curt.",
+    )
+    assert (annotation.annotator, annotation.rubric) == ("ann", {"clarity": 4, "accuracy": 3, "tone": 5})
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"rubric_clarity": "9"}, "clarity must be a whole number from 1 to 5, not 9"),
+        ({"labels": ["refund", "invented"]}, "not in the label vocabulary: invented"),
+    ],
+)
+def test_invalid_values_are_refused_with_a_message_and_nothing_is_saved(client, vocabulary, changes, message):
+    with acting_as(Role.SERVICE):
+        draft = AgentFeedbackFactory()
+    client.force_login(console_user("ann", ANNOTATORS))
+    client.get(f"/admin/feedback/agentfeedback/{draft.pk}/change/")
+
+    response = client.post(f"/admin/feedback/agentfeedback/{draft.pk}/annotate/", {**WORKBENCH_POST, **changes})
+
+    assert response.status_code == 200
+    assert message in response.text
+    # the page keeps what was typed
+    assert 'name="notes" id="notes" rows="2" maxlength="4000">Too curt.</textarea>' in response.text
+    with acting_as(Role.SERVICE):
+        assert not FeedbackAnnotation.objects.exists()
+        assert AgentFeedback.objects.get(pk=draft.pk).safe_to_send is None
+
+
+def test_a_draft_someone_else_holds_shows_who_and_no_form(client, vocabulary):
+    with acting_as(Role.SERVICE):
+        draft = AgentFeedbackFactory()
+    client.force_login(console_user("bob", ANNOTATORS))
+    client.get(f"/admin/feedback/agentfeedback/{draft.pk}/change/")
+    client.force_login(console_user("ann", ANNOTATORS))
+
+    page = client.get(f"/admin/feedback/agentfeedback/{draft.pk}/change/")
+    saved = client.post(f"/admin/feedback/agentfeedback/{draft.pk}/annotate/", WORKBENCH_POST, follow=True)
+
+    assert "bob is annotating this draft" in page.text and 'id="annotate-form"' not in page.text
+    assert "bob holds it now" in saved.text
+    with acting_as(Role.SERVICE):
+        assert not FeedbackAnnotation.objects.exists()
 
 
 def test_qa_reads_an_annotation_without_a_form(client):

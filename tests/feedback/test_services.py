@@ -137,13 +137,14 @@ def test_a_plain_save_is_refused_for_an_annotator_even_of_annotation_fields(draf
     assert read_as_qa(draft.pk).safe_to_send is None
 
 
-def test_qa_may_read_but_not_annotate(draft):
-    with acting_as(Role.QA):
+def test_a_tenant_may_read_its_drafts_but_not_annotate(draft):
+    # QA writes the final values when it adjudicates; an agent reading its conversation's drafts never does.
+    with acting_as(Role.TENANT, conversation_id=draft.conversation_id):
         feedback = AgentFeedback.objects.get(pk=draft.pk)
         with pytest.raises(ProgrammingError, match="permission denied for table agent_feedback"):
-            with acting_as(Role.QA):
+            with acting_as(Role.TENANT, conversation_id=draft.conversation_id):
                 feedback_annotate(
-                    feedback=feedback, safe_to_send=True, labels=[], rubric={}, notes=None, annotator="qa"
+                    feedback=feedback, safe_to_send=True, labels=[], rubric={}, notes=None, annotator="agent"
                 )
 
     assert annotation_of(read_as_qa(draft.pk)) == (None, [], {}, None, None)

@@ -49,19 +49,20 @@ def test_a_rejection_reason_with_a_nul_is_refused_on_the_page_and_nothing_is_dec
 @pytest.mark.parametrize(
     ("posted", "message"),
     [
-        ({"notes": NUL}, "Null characters are not allowed."),
-        ({"labels": f"ok, {NUL}"}, "Null characters are not allowed."),
-        ({"notes": OVERSIZED}, "Ensure this value has at most 10000 characters (it has 10001)."),
+        ({"notes": NUL}, "notes must not contain NUL characters"),
+        ({"labels": ["ok", NUL]}, "labels must not contain NUL characters"),
+        ({"notes": OVERSIZED}, "notes must be at most 4,000 characters (it has 10,001)"),
     ],
 )
 def test_annotation_notes_and_labels_postgresql_cannot_take_are_refused_with_a_message(login, posted, message):
     annotator = login("Annotators")
     with acting_as(Role.SERVICE):
         draft = AgentFeedbackFactory()
-    form = {"safe_to_send": "true", "labels": "", "rubric_clarity": "", "rubric_accuracy": "", "rubric_tone": "",
-            "notes": "", "_save": "Save"}
+    form = {"safe_to_send": "true", "labels": [], "rubric_clarity": "4", "rubric_accuracy": "4", "rubric_tone": "4",
+            "notes": ""}
+    annotator.get(f"/admin/feedback/agentfeedback/{draft.pk}/change/")  # the workbench hands the draft out
 
-    response = annotator.post(f"/admin/feedback/agentfeedback/{draft.pk}/change/", form | posted)
+    response = annotator.post(f"/admin/feedback/agentfeedback/{draft.pk}/annotate/", form | posted)
 
     assert response.status_code == 200
     assert message in response.content.decode()

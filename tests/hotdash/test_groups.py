@@ -16,7 +16,10 @@ DOMAIN_APPS = ("approvals", "feedback", "metrics", "retention")
 # Bookkeeping that services write on the users' behalf and no admin page lists; and views only the API reads:
 # the decision telemetry view (the log's own page lists its rows) and the two keyed by (agent, day), which the
 # admin cannot list (composite primary keys; their rows are on the Agent daily metrics and Agent runs pages).
-INTERNAL = {"approvals.approvallease", "metrics.decisionsyncevent", "metrics.agentdailyaccuracy", "metrics.agentkpis"}
+INTERNAL = {
+    "approvals.approvallease", "feedback.annotationlease", "feedback.annotationrework",
+    "metrics.decisionsyncevent", "metrics.agentdailyaccuracy", "metrics.agentkpis",
+}
 # What each admin action needs from the database (the same checks as hotdash.admin.ConsoleModelAdmin).
 PRIVILEGE_SQL = {
     "view": "has_table_privilege(%s, %s, 'SELECT')",

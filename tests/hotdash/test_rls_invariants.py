@@ -151,6 +151,9 @@ def test_fail_closed_no_role_and_no_tenant_reads_nothing(table):
            "retention_runs", "retention_purge_requests", "training_exports"}
         # aggregates over every tenant and job timings: no tenant reads them at all
         - {"agent_daily_metrics", "metrics_refreshes"}
+        # The annotator's workbench: people's own work and the vocabulary, no tenant's.
+        - {"feedback_annotations", "annotation_reviews", "annotation_leases", "annotation_rework",
+           "annotation_labels", "annotation_overlap"}
     ),
 )
 def test_fail_closed_a_tenant_without_tenant_settings_reads_no_row(table):

@@ -106,6 +106,28 @@ TABLES = {
         " SELECT id, 'olga', now() FROM agent_approvals WHERE call_id = 'leased-' || %(t)s",
         key="approval_id",
     ),
+    # Annotations, QA's reviews and annotation leases belong to a person: the setting is the console user.
+    "feedback_annotations": Table(
+        "feedback_annotations", "user",
+        "INSERT INTO feedback_annotations (feedback_id, annotator, safe_to_send, rubric, seconds_spent)"
+        " SELECT id, %(t)s, true, '{}', 1 FROM agent_feedback WHERE conversation_id = %(t)s",
+        "UPDATE feedback_annotations SET notes = 'checked' WHERE id = %(id)s",
+    ),
+    "annotation_reviews": Table(
+        "annotation_reviews", "user",
+        "INSERT INTO annotation_reviews (feedback_id, annotator, reviewer, outcome)"
+        " SELECT id, %(t)s, %(t)s, 'accepted' FROM agent_feedback WHERE conversation_id = %(t)s",
+        "UPDATE annotation_reviews SET comment = 'checked' WHERE id = %(id)s",
+    ),
+    "annotation_leases": Table(
+        "annotation_leases", "user",
+        "INSERT INTO annotation_leases (feedback_id, holder, claimed_at, expires_at)"
+        " SELECT id, %(t)s, now(), now() + interval '1 hour' FROM agent_feedback WHERE conversation_id = 'fresh-' || %(t)s",
+        "UPDATE annotation_leases SET holder = holder WHERE feedback_id = %(id)s",
+        seed="INSERT INTO annotation_leases (feedback_id, holder, claimed_at, expires_at)"
+        " SELECT id, %(t)s, now(), now() + interval '1 hour' FROM agent_feedback WHERE conversation_id = 'leased-' || %(t)s",
+        key="feedback_id",
+    ),
     # Database health reports describe the whole database: no tenant column, the setting changes nothing.
     "dbhealth_reports": Table(
         "dbhealth_reports", "project",
@@ -169,8 +191,17 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     # Annotators: every draft (annotation columns only) and the gold set, which they extend.
     (Role.ANNOTATOR, "agent_feedback"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.ANNOTATOR, "support_curated_replies"): ("YYY", "YYY", "DDD", "DDD"),
-    # QA reads drafts, the gold set, queries, runs and checks.
-    **{(Role.QA, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_queries", "agent_run", "agent_qc")},
+    # Annotators insert and read their own annotations, never change one (append-only, no grant); they read the
+    # reviews of their own work; they hold leases in their own name and release only their own.
+    (Role.ANNOTATOR, "feedback_annotations"): ("YNN", "YRR", "DDD", "DDD"),
+    (Role.ANNOTATOR, "annotation_reviews"): ("YNN", "DDD", "DDD", "DDD"),
+    (Role.ANNOTATOR, "annotation_leases"): ("YYY", "YRR", "YNN", "YNN"),
+    # QA reads drafts, the gold set, queries, runs and checks; it adjudicates (writes a draft's final values),
+    # reads every annotation and writes reviews in its own name, which nobody changes.
+    **{(Role.QA, t): READ_ALL for t in ("support_curated_replies", "agent_queries", "agent_run", "agent_qc")},
+    (Role.QA, "agent_feedback"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.QA, "feedback_annotations"): READ_ALL,
+    (Role.QA, "annotation_reviews"): ("YYY", "YRR", "DDD", "DDD"),
     # Who may read training data (QA, the AI read-only role, supervisors through QA) requests exports and
     # follows them; the service runs them.
     **{(role, "training_exports"): ("YYY", "YYY", "DDD", "DDD") for role in (Role.QA, Role.AI_READONLY, Role.SUPERVISOR)},
@@ -180,7 +211,7 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
         (Role.MONITORING, t): READ_ALL
         for t in (
             "agent_queries", "facts", "decision_sync_event_logs", "observability_logs", "agent_run", "agent_qc",
-            "dbhealth_reports", "retention_policies", "retention_runs", "retention_purge_requests",
+            "dbhealth_reports", "retention_policies", "retention_runs", "retention_purge_requests", "agent_feedback",
         )
     },
     # The AI read-only role reads facts across projects, nothing else.
@@ -200,10 +231,15 @@ MATRIX: dict[tuple[Role, str], tuple[str, str, str, str]] = {
     (Role.SUPERVISOR, "agent_approvals"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "agent_queries"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "decision_sync_event_logs"): READ_ALL,
+    **{
+        (Role.SUPERVISOR, t): READ_ALL
+        for t in ("support_curated_replies", "agent_run", "agent_qc", "dbhealth_reports", "feedback_annotations")
+    },
+    (Role.SUPERVISOR, "agent_feedback"): ("YYY", "DDD", "YYY", "DDD"),
+    (Role.SUPERVISOR, "annotation_reviews"): ("YYY", "YRR", "DDD", "DDD"),
     (Role.SUPERVISOR, "retention_policies"): ("YYY", "DDD", "YYY", "DDD"),
     (Role.SUPERVISOR, "retention_runs"): READ_ALL,
     (Role.SUPERVISOR, "retention_purge_requests"): ("YYY", "YYY", "YYY", "DDD"),
-    **{(Role.SUPERVISOR, t): READ_ALL for t in ("agent_feedback", "support_curated_replies", "agent_run", "agent_qc", "dbhealth_reports")},
 }
 COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 CELLS = ("own", "other", "none")
@@ -229,6 +265,12 @@ def seed_rows() -> dict[str, dict[str, int]]:
                 cursor.execute(
                     "INSERT INTO agent_approvals (conversation_id, serialized, call_id) VALUES (%s, '{}', %s)",
                     [tenant, f"{purpose}-{tenant}"],
+                )
+            # The drafts annotation leases are taken on.
+            for purpose in ("fresh", "leased"):
+                cursor.execute(
+                    "INSERT INTO agent_feedback (conversation_id, input_text, model_draft) VALUES (%s, 'q', 'a')",
+                    [f"{purpose}-{tenant}"],
                 )
         for table in TABLES.values():
             for tenant in (A, B):

@@ -128,8 +128,8 @@ def demo():
             try:
                 if requests.get(f"http://{demo.addr}/admin/login/", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # gunicorn listens at once; its workers answer once they have booted Django
             if time.monotonic() > deadline:
                 pytest.fail("the demo's web server does not answer:\n" + "".join(demo.output[-40:]))
             time.sleep(0.5)
@@ -245,3 +245,23 @@ def test_make_manage_when_the_demo_stopped_says_so_in_one_line(tmp_path):
     assert finished.returncode != 0
     assert len(finished.stderr.strip().splitlines()) == 1
     assert f"the demo's database (127.0.0.1:{port}) does not answer: start the demo" in finished.stderr
+
+
+def test_make_demo_serves_with_the_production_web_server(demo):
+    """README's production line (gunicorn managing uvicorn workers), not runserver."""
+    answer = requests.get(f"http://{demo.addr}/admin/login/", timeout=10)
+
+    assert answer.status_code == 200
+    assert answer.headers["server"] == "uvicorn"
+
+
+def test_make_serve_without_servers_configured_says_so_in_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.devstack", "serve"], cwd=BASE_DIR, env=clean_env(HOTDASH_DATA_DIR=str(tmp_path)),
+        capture_output=True, text=True, timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "[hotdash] make serve runs against your servers: set DATABASE_URL and REDIS_URL (make demo starts its own)"
+    ]

@@ -1,0 +1,2 @@
+DROP VIEW IF EXISTS v_training_data_quality;
+DROP VIEW IF EXISTS v_annotation_progress;
