@@ -4,6 +4,7 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from hotdash.api.caching import cache_get, cache_set, response_cache_key
 from hotdash.api.pagination import MetricsPagination
@@ -199,15 +200,25 @@ class AgentQueryIngestView(TieredThrottleMixin, generics.GenericAPIView):
             raise ValidationError({"queries": [f"Send at most {QUERY_BATCH_LIMIT} queries, not {len(items)}."]})
         serializer = self.get_serializer(data=items, many=True)
         if not serializer.is_valid():
-            # Name the item and its field: "queries[3].agent". DRF keys a list's errors by the failing items' index.
-            raise ValidationError({
-                (f"queries[{index}].{field}" if many else field): messages
-                for index, errors in serializer.errors.items()
-                for field, messages in errors.items()
-            })
+            raise ValidationError(_batch_errors(serializer.errors, many=many))
         stored = agent_queries_ingest(serializer.validated_data)
         body = self.get_serializer(stored, many=True).data
         return Response(body if many else body[0], status=status.HTTP_201_CREATED)
+
+
+def _batch_errors(errors, *, many: bool) -> dict:
+    """Name the item and its field: "queries[3].agent". DRF keys a list's errors by the failing items' index."""
+    named = {}
+    for index, item_errors in errors.items():
+        item = f"queries[{index}]" if many else "queries"
+        if not isinstance(item_errors, dict):
+            named[item] = item_errors
+            continue
+        for field, messages in item_errors.items():
+            # An item that is no object at all fails as a whole (DRF's non_field_errors): name the item.
+            whole = field == api_settings.NON_FIELD_ERRORS_KEY
+            named[item if whole else (f"{item}.{field}" if many else field)] = messages
+    return named
 
 
 class ObservabilityLogIngestView(TieredThrottleMixin, generics.GenericAPIView):

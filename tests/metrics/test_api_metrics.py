@@ -186,6 +186,18 @@ def test_a_batch_with_one_bad_item_stores_nothing_and_names_the_item_and_field()
     assert stored_queries() == []
 
 
+def test_a_body_or_an_item_that_is_not_a_query_object_is_a_400_naming_it():
+    # Found by `make fuzz`: a `null` body was a 500.
+    client, auth = Client(), bearer(*INGEST)
+
+    nothing = post_json(client, "/queries/", None, **auth)
+    a_number = post_json(client, "/queries/", [{"query": "q", "result": {}, "conversation_id": "c1", "agent": "a"}, 7], **auth)
+
+    assert nothing.status_code == 400 and list(nothing.json()) == ["queries"]
+    assert a_number.status_code == 400 and list(a_number.json()) == ["queries[1]"]
+    assert stored_queries() == []
+
+
 def test_decision_sync_events_a_tenant_writes_and_reads_its_own_scope_only():
     client = Client()
     tenant = bearer("--role", "tenant", "--scope", "ops", "--client", "sync")
