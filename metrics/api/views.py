@@ -87,15 +87,20 @@ class MetricsViewSet(TieredThrottleMixin, mixins.ListModelMixin, viewsets.Generi
         return Response(data)
 
 
-def described(text: str, seconds: int):
-    """The OpenAPI description of a metrics list: what it reads and how long its answer is cached."""
-    return extend_schema_view(
-        list=extend_schema(description=f"{text} Cached {seconds} s in Redis (per role, tenant and query string);"
-                           " read from the database when Redis is down.")
-    )
+def described(text: str):
+    """The OpenAPI description of a metrics list: what it reads and how long its answer is cached (the view's own
+    cache_seconds, so the description cannot drift from what the cache does)."""
+
+    def describe(view):
+        return extend_schema_view(
+            list=extend_schema(description=f"{text} Cached {view.cache_seconds} s in Redis (per role, tenant and"
+                               " query string); read from the database when Redis is down.")
+        )(view)
+
+    return describe
 
 
-@described("Per agent over the last hour / 24 h: queries, approval rate, latency, health (refreshed every 30 s).", 5)
+@described("Per agent over the last hour / 24 h: queries, approval rate, latency, health (refreshed every 30 s).")
 class AgentPerformanceViewSet(MetricsViewSet):
     queryset = agent_performance_list()
     serializer_class = serializers.AgentPerformanceSerializer
@@ -105,7 +110,7 @@ class AgentPerformanceViewSet(MetricsViewSet):
     cache_seconds = 5
 
 
-@described("Per agent and UTC day, every day kept (past retention): approval and edit rates, latency, quality score.", 30)
+@described("Per agent and UTC day, every day kept (past retention): approval and edit rates, latency, quality score.")
 class AgentAccuracyViewSet(MetricsViewSet):
     queryset = agent_accuracy_list()
     serializer_class = serializers.AgentAccuracySerializer
@@ -115,7 +120,7 @@ class AgentAccuracyViewSet(MetricsViewSet):
     cache_seconds = 30
 
 
-@described("Approvals by status: wait-time buckets and SLA (5 minutes) breaches.", 5)
+@described("Approvals by status: wait-time buckets and SLA (5 minutes) breaches.")
 class ApprovalQueueViewSet(MetricsViewSet):
     queryset = approval_queue_status_list()
     serializer_class = serializers.ApprovalQueueSerializer
@@ -125,7 +130,7 @@ class ApprovalQueueViewSet(MetricsViewSet):
     cache_seconds = 5
 
 
-@described("Approvals per UTC hour: counts by status, resolution time, SLA compliance, oldest pending age.", 10)
+@described("Approvals per UTC hour: counts by status, resolution time, SLA compliance, oldest pending age.")
 class ApprovalQueueDepthViewSet(MetricsViewSet):
     queryset = approval_queue_depth_list()
     serializer_class = serializers.ApprovalQueueDepthSerializer
@@ -135,7 +140,7 @@ class ApprovalQueueDepthViewSet(MetricsViewSet):
     cache_seconds = 10
 
 
-@described("Per agent and day, from agent runs and QC checks: resolution, self-correction, duration, cost, QC pass rate.", 30)
+@described("Per agent and day, from agent runs and QC checks: resolution, self-correction, duration, cost, QC pass rate.")
 class AgentKpisViewSet(MetricsViewSet):
     queryset = agent_kpis_list()
     serializer_class = serializers.AgentKpisSerializer
@@ -145,7 +150,7 @@ class AgentKpisViewSet(MetricsViewSet):
     cache_seconds = 30
 
 
-@described("The data-quality rules as of the hourly check: dimension, table, severity, violations.", 30)
+@described("The data-quality rules as of the hourly check: dimension, table, severity, violations.")
 class DataQualityViewSet(MetricsViewSet):
     queryset = data_quality_list()
     serializer_class = serializers.DataQualitySerializer
@@ -161,7 +166,7 @@ class NewestEventFirst(CursorPagination):
     max_page_size = 500
 
 
-@described("Decision telemetry, newest first: a tenant reads its own scope only.", 5)
+@described("Decision telemetry, newest first: a tenant reads its own scope only.")
 class DecisionSyncEventViewSet(MetricsViewSet, mixins.CreateModelMixin):
     """GET: decision telemetry (the public view). POST: one event; a tenant writes into its own scope only."""
 
