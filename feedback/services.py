@@ -475,8 +475,10 @@ _PROMOTE_SQL = """
 INSERT INTO support_curated_replies (conversation_id, source_message_id, question, reply, tags, approved_at,
                                      source_feedback_id)
 VALUES (%(conversation_id)s, %(message_id)s, %(question)s, %(reply)s, %(tags)s, clock_timestamp(), %(id)s)
-ON CONFLICT (source_message_id) DO NOTHING
+ON CONFLICT DO NOTHING
 """
+# No conflict target: a draft's row is unique on source_message_id and on source_feedback_id, and two promotions
+# racing may meet on either (with a target, a clash on the other index is an IntegrityError).
 
 
 def _source_message_id(draft: AgentFeedback) -> str:
