@@ -1,21 +1,21 @@
 from feedback.models import AgentFeedback, AnnotationState
-from hotdash.api.filters import YES_NO, ChoiceFilter, ConsoleFilterSet, DateTimeFilter, TextFilter
+from hotdash.api.filters import ConsoleFilterSet, DateTimeFilter, TextFilter, YesNoFilter
 
 
 class FeedbackFilter(ConsoleFilterSet):
     """QA's and monitoring's questions of the drafts; each one an indexed column. Yes / no filters take `true` or
     `false`, anything else (empty included) is a 400."""
 
-    unannotated = ChoiceFilter(
-        field_name="annotation_state", choices=YES_NO, method="filter_unannotated", help_text="Still needs annotators."
+    unannotated = YesNoFilter(
+        field_name="annotation_state", method="filter_unannotated", help_text="Still needs annotators."
     )
-    safe = ChoiceFilter(field_name="safe_to_send", choices=YES_NO, method="filter_safe", help_text="The final verdict.")
+    safe = YesNoFilter(field_name="safe_to_send", method="filter_safe", help_text="The final verdict.")
     label = TextFilter(field_name="labels", method="filter_label", help_text="Drafts with this label (final values).")
     annotator = TextFilter(field_name="annotator", help_text="Who set the final values.")
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
-    disagreement = ChoiceFilter(
-        field_name="annotation_state", choices=YES_NO, method="filter_disagreement",
+    disagreement = YesNoFilter(
+        field_name="annotation_state", method="filter_disagreement",
         help_text="In the adjudication list: the annotators disagree.",
     )
 

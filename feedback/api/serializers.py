@@ -3,7 +3,7 @@ from rest_framework import serializers
 from feedback.models import AnnotationState, ExportFormat, ExportStatus
 from feedback.services import RUBRIC_MAX, RUBRIC_MIN
 from hotdash import inputs
-from hotdash.api.fields import JSONValueField, TextField
+from hotdash.api.fields import BooleanField, DateField, JSONValueField, TextField
 
 # A customer's message or a model's draft: long, but bounded.
 MAX_DRAFT_TEXT = 100_000
@@ -11,11 +11,11 @@ MAX_DRAFT_TEXT = 100_000
 
 class ExportRequestSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=ExportFormat.choices, default=ExportFormat.JSONL)
-    since = serializers.DateField(required=False, allow_null=True, help_text="First day included (UTC).")
-    until = serializers.DateField(required=False, allow_null=True, help_text="Last day included (UTC).")
+    since = DateField(required=False, allow_null=True, help_text="First day included (UTC).")
+    until = DateField(required=False, allow_null=True, help_text="Last day included (UTC).")
     label = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Drafts with this label (gold: tag).")
-    safe_only = serializers.BooleanField(default=False, help_text="Only drafts judged safe to send.")
-    gold = serializers.BooleanField(default=False, help_text="Export the gold set instead of the drafts.")
+    safe_only = BooleanField(default=False, help_text="Only drafts judged safe to send.")
+    gold = BooleanField(default=False, help_text="Export the gold set instead of the drafts.")
 
 
 class ExportProgressSerializer(serializers.Serializer):
@@ -86,7 +86,7 @@ class RubricSerializer(serializers.Serializer):
 
 
 class AnnotationCreateSerializer(serializers.Serializer):
-    safe_to_send = serializers.BooleanField(help_text="true or false")
+    safe_to_send = BooleanField(help_text="true or false")
     labels = serializers.ListField(child=TextField(max_length=inputs.MAX_LABEL_LENGTH), required=False, default=list,
                                    max_length=100, help_text="Names from the label vocabulary.")
     rubric = RubricSerializer()
@@ -106,7 +106,7 @@ class AnnotationSerializer(serializers.Serializer):
 
 
 class SinceSerializer(serializers.Serializer):
-    since = serializers.DateField(required=False, help_text="Only days from this one (YYYY-MM-DD).")
+    since = DateField(required=False, help_text="Only days from this one (YYYY-MM-DD).")
 
 
 class GoldReplySerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ DRF's CharField already refuses NUL and surrogates; TextField adds the default l
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from hotdash import inputs
 
@@ -33,6 +34,31 @@ class TextField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class BooleanField(serializers.BooleanField):
+    """JSON true or false, and nothing else: DRF would also take 0 / 1, "yes", "on"... and store its guess."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
+class DateField(serializers.DateField):
+    """A day (YYYY-MM-DD). Given empty in a query string, it is refused, not read as "not given" (DRF's way)."""
+
+    default_error_messages = {"blank": "Give a date, or leave the parameter out."}
+
+    def get_value(self, dictionary):
+        if html.is_html_input(dictionary) and dictionary.get(self.field_name) == "":
+            return ""
+        return super().get_value(dictionary)
+
+    def to_internal_value(self, value):
+        if value == "":
+            self.fail("blank")
+        return super().to_internal_value(value)
 
 
 @extend_schema_field(JSON_VALUE_SCHEMA)

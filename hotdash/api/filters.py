@@ -30,6 +30,14 @@ class _StorableIsoDateTimeField(IsoDateTimeField):
             raise forms.ValidationError(f"This time stamp {exc}.", code="invalid") from None
 
 
+class _GivenDateField(forms.DateField):
+    def clean(self, value):
+        if value == "":
+            # Given but empty: django-filter would drop the filter and answer as if it were absent.
+            raise forms.ValidationError("Give a date, or leave the parameter out.", code="required")
+        return super().clean(value)
+
+
 class _GivenChoiceField(ChoiceField):
     def clean(self, value):
         if value == "":
@@ -47,6 +55,24 @@ class ChoiceFilter(django_filters.ChoiceFilter):
     """One of the choices; an empty value is a 400 like any other value that is not one of them."""
 
     field_class = _GivenChoiceField
+
+
+# The schema says "the text true or false": drf-spectacular would take the type of the model field a filter
+# method reads (a boolean, or the choices of a state column), and the fuzzer would send values we refuse.
+@extend_schema_field({"type": "string", "enum": [value for value, _ in YES_NO]})
+class YesNoFilter(ChoiceFilter):
+    """`true` or `false`: give it a `method` that reads the value."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", YES_NO)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "string", "format": "date"})
+class DateFilter(django_filters.DateFilter):
+    """A day (YYYY-MM-DD)."""
+
+    field_class = _GivenDateField
 
 
 @extend_schema_field({"type": "string", "format": "date-time"})
@@ -75,4 +101,5 @@ class ConsoleFilterSet(django_filters.FilterSet):
         models.CharField: {"filter_class": TextFilter},
         models.TextField: {"filter_class": TextFilter},
         models.DateTimeField: {"filter_class": DateTimeFilter},
+        models.DateField: {"filter_class": DateFilter},
     }

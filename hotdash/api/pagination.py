@@ -31,10 +31,9 @@ class NewestFirstCursorPagination(CursorPagination):
         return cursor
 
     def _comparable(self, position: str) -> bool:
+        # Every ordering of ours starts with a time stamp column (created_at, or an event's timestamp).
         if inputs.text_problem(position, max_length=inputs.MAX_FILTER_LENGTH):
             return False
-        if self.ordering[0].lstrip("-") != "created_at":
-            return True
         try:
             parsed = parse_datetime(position)
             return parsed is not None and inputs.timestamp_storable(parsed) is not None

@@ -1,6 +1,4 @@
-import django_filters
-
-from hotdash.api.filters import YES_NO, ChoiceFilter, ConsoleFilterSet, DateTimeFilter, TextFilter
+from hotdash.api.filters import ConsoleFilterSet, DateFilter, DateTimeFilter, TextFilter, YesNoFilter
 from metrics.models import (
     AgentDailyAccuracy,
     AgentKpis,
@@ -30,8 +28,8 @@ class AgentPerformanceFilter(ConsoleFilterSet):
 
 
 class AgentAccuracyFilter(ConsoleFilterSet):
-    day_from = django_filters.DateFilter(field_name="day", lookup_expr="gte")
-    day_to = django_filters.DateFilter(field_name="day", lookup_expr="lte")
+    day_from = DateFilter(field_name="day", lookup_expr="gte")
+    day_to = DateFilter(field_name="day", lookup_expr="lte")
 
     class Meta:
         model = AgentDailyAccuracy
@@ -64,7 +62,7 @@ class AgentKpisFilter(ConsoleFilterSet):
 
 
 class DataQualityFilter(ConsoleFilterSet):
-    violated = ChoiceFilter(choices=YES_NO, method="filter_violated", help_text="Rules with violations (true) or none.")
+    violated = YesNoFilter(method="filter_violated", help_text="Rules with violations (true) or none.")
 
     class Meta:
         model = DataQualityRule

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hotdash.api.fields import JSONValueField, TextField
+from hotdash.api.serializers import ConsoleModelSerializer
 from metrics.models import (
     AgentDailyAccuracy,
     AgentKpis,
@@ -16,7 +17,7 @@ from metrics.models import (
 )
 
 
-class FactSerializer(serializers.ModelSerializer):
+class FactSerializer(ConsoleModelSerializer):
     project = TextField(required=False, max_length=200, help_text="Defaults to the project of a tenant's token.")
     topic = TextField(max_length=200)
     key = TextField(max_length=500)
@@ -64,7 +65,7 @@ DataQualitySerializer = _read_only(
 )
 
 
-class DecisionSyncEventSerializer(serializers.ModelSerializer):
+class DecisionSyncEventSerializer(ConsoleModelSerializer):
     scope = TextField(max_length=200, help_text="A tenant token writes into its own scope only (403 otherwise).")
     decision_id = TextField(max_length=200)
     status = TextField(max_length=100)
@@ -77,7 +78,7 @@ class DecisionSyncEventSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "timestamp"]
 
 
-class AgentQueryIngestSerializer(serializers.ModelSerializer):
+class AgentQueryIngestSerializer(ConsoleModelSerializer):
     """One agent query as the platform logs it."""
 
     query = TextField(max_length=100_000)

@@ -2,12 +2,11 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from hotdash.api.caching import cache_get, cache_set, response_cache_key
-from hotdash.api.pagination import MetricsPagination
+from hotdash.api.pagination import MetricsPagination, NewestFirstCursorPagination
 from hotdash.api.throttling import TieredRateThrottle
 from hotdash.db_context import Role
 from metrics.api import filters, serializers
@@ -160,10 +159,8 @@ class DataQualityViewSet(MetricsViewSet):
     cache_seconds = 30
 
 
-class NewestEventFirst(CursorPagination):
+class NewestEventFirst(NewestFirstCursorPagination):
     ordering = ("-timestamp", "-id")
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 @described("Decision telemetry, newest first: a tenant reads its own scope only.")

@@ -6,9 +6,13 @@ import json
 import pytest
 
 from approvals.models import AgentApproval
+from feedback.models import TrainingExport
 from hotdash.db_context import Role, acting_as
-from metrics.models import Fact
+from hotdash.groups import QA
+from metrics.models import AgentQuery, Fact
+from tests.api_client import Api, issue_token
 from tests.approvals.states import refund_state
+from tests.feedback.test_export_api import console_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -141,3 +145,67 @@ def test_an_id_beyond_bigint_is_a_404(platform, operator, path):
 
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+# --- Found by `make fuzz` on the feedback, export and metrics endpoints (docs/fuzzing.md, run 5) ---------
+
+
+@pytest.fixture
+def monitoring(live_server) -> Api:
+    return Api(live_server.url, issue_token("--role", "monitoring", "--client", "dashboards"))
+
+
+@pytest.mark.parametrize("page_size", ["null", "0", "501", "ten"])
+def test_a_page_size_the_event_list_cannot_use_is_refused_not_ignored(platform, page_size):
+    response = platform.get("/decision-sync-events/", params={"page_size": page_size})
+
+    assert (response.status_code, response.json()) == (400, {"page_size": ["Must be a whole number from 1 to 500."]})
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [("/metrics/agent-accuracy/", "day_to"), ("/metrics/agent-accuracy/", "day_from"),
+     ("/metrics/training-quality/", "since")],
+)
+def test_an_empty_date_is_refused_not_read_as_absent(monitoring, path, parameter):
+    response = monitoring.get(path, params={parameter: ""})
+
+    assert (response.status_code, response.json()) == (400, {parameter: ["Give a date, or leave the parameter out."]})
+
+
+def test_a_date_filter_still_filters(monitoring):
+    response = monitoring.get("/metrics/agent-accuracy/", params={"day_from": "2026-01-01", "day_to": "2026-01-31"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("given", [0, 1, "true", "yes", None])
+def test_a_yes_no_field_takes_json_true_or_false_only(platform, given):
+    query = {"query": "Where is my order?", "result": {"answer": "shipped"}, "conversation_id": "c-1",
+             "agent": "support", "human_edited": given}
+
+    response = platform.post("/queries/", query)
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["human_edited"]
+    with acting_as(Role.SERVICE):
+        assert not AgentQuery.objects.exists()
+
+
+def test_an_export_asked_with_a_number_for_a_yes_no_field_is_refused(live_server, django_user_model):
+    qa = console_user(live_server, django_user_model, "quinn", QA)
+
+    response = qa.post("/exports/", {"format": "jsonl", "gold": 0})
+
+    assert (response.status_code, list(response.json())) == (400, ["gold"])
+    with acting_as(Role.SERVICE):
+        assert not TrainingExport.objects.exists()
+
+
+def test_the_schema_lists_the_two_values_of_a_yes_no_filter(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    feedback = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/feedback/"]["get"]["parameters"]}
+    quality = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/metrics/data-quality/"]["get"]["parameters"]}
+    for yes_no in (feedback["safe"], feedback["unannotated"], feedback["disagreement"], quality["violated"]):
+        assert yes_no == {"type": "string", "enum": ["false", "true"]}
