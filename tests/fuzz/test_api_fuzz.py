@@ -29,6 +29,9 @@ EXAMPLES = int(os.environ.get("HOTDASH_FUZZ_EXAMPLES", "10"))
 # The coverage phase (boundary values of every parameter, hundreds of cases per operation whatever EXAMPLES
 # says) runs under `make fuzz`; `make test` keeps to examples and random fuzzing.
 PHASES = os.environ.get("HOTDASH_FUZZ_PHASES", "examples,fuzzing")
+# How long one role's run may take: a bound against a hung run, not a target. make test's size takes about 45 s
+# on a quiet machine; a long `make fuzz` on a loaded one can take many times its quiet time.
+TIMEOUT = int(os.environ.get("HOTDASH_FUZZ_TIMEOUT", str(max(900, 60 * EXAMPLES))))
 # The console role fuzzed through a user's login; machine roles come from hotdash.tokens.MACHINE_ROLES.
 CONSOLE_GROUP = "Operators"
 # A tenant token needs a tenant: the project the seeded facts belong to.
@@ -104,7 +107,7 @@ def test_every_operation_survives_fuzzing_as_every_role(live_server, identities,
     }
     failed = {}
     for name, run in runs.items():
-        output, _ = run.communicate(timeout=900)
+        output, _ = run.communicate(timeout=TIMEOUT)
         summary = output[output.rfind("Test cases:"):].splitlines()[1:2]
         print(f"--- as {name}: {' '.join(summary).strip()}")
         if run.returncode != 0:
