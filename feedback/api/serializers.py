@@ -13,7 +13,7 @@ class ExportRequestSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=ExportFormat.choices, default=ExportFormat.JSONL)
     since = DateField(required=False, allow_null=True, help_text="First day included (UTC).")
     until = DateField(required=False, allow_null=True, help_text="Last day included (UTC).")
-    label = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Drafts with this label (gold: tag).")
+    label = TextField(required=False, allow_blank=True, max_length=200, help_text="Drafts with this label (gold: tag).")
     safe_only = BooleanField(default=False, help_text="Only drafts judged safe to send.")
     gold = BooleanField(default=False, help_text="Export the gold set instead of the drafts.")
 

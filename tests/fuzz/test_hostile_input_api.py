@@ -184,20 +184,22 @@ def test_a_yes_no_field_takes_json_true_or_false_only(platform, given):
     query = {"query": "Where is my order?", "result": {"answer": "shipped"}, "conversation_id": "c-1",
              "agent": "support", "human_edited": given}
 
-    response = platform.post("/queries/", query)
+    one, batch = platform.post("/queries/", query), platform.post("/queries/", [query, query | {"agent": "billing"}])
 
-    assert response.status_code == 400
-    assert list(response.json()) == ["human_edited"]
+    assert (one.status_code, list(one.json())) == (400, ["human_edited"])
+    assert batch.status_code == 400
+    assert "human_edited" in json.dumps(batch.json())
     with acting_as(Role.SERVICE):
         assert not AgentQuery.objects.exists()
 
 
-def test_an_export_asked_with_a_number_for_a_yes_no_field_is_refused(live_server, django_user_model):
+@pytest.mark.parametrize(("field", "given"), [("gold", 0), ("safe_only", "yes"), ("label", 0)])
+def test_an_export_asked_with_a_value_of_the_wrong_type_is_refused(live_server, django_user_model, field, given):
     qa = console_user(live_server, django_user_model, "quinn", QA)
 
-    response = qa.post("/exports/", {"format": "jsonl", "gold": 0})
+    response = qa.post("/exports/", {"format": "jsonl", field: given})
 
-    assert (response.status_code, list(response.json())) == (400, ["gold"])
+    assert (response.status_code, list(response.json())) == (400, [field])
     with acting_as(Role.SERVICE):
         assert not TrainingExport.objects.exists()
 
