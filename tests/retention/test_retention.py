@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -279,3 +280,20 @@ def test_the_daily_backup_is_scheduled_by_migrate_and_runs_through_a_worker(cele
     assert (run.kind, run.status, run.started_by) == ("backup", "succeeded", "beat")
     assert run.report["agent_queries"] == {"rows": 5}
     assert backup_set_open(Path(result["directory"])).manifest["kind"] == "backup"
+
+
+def test_the_tables_retention_deletes_from_are_vacuumed_after_one_percent_of_dead_rows():
+    # PostgreSQL's default waits for 20 % dead rows, more than a month of a 60-day table: the freed space would
+    # not be reused by new rows until then (docs/retention.md, "Neither DELETE shrinks a table").
+    with acting_as(Role.SERVICE), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s) ORDER BY relname",
+            [["agent_feedback", "agent_approvals", "approval_decisions", "agent_queries", "observability_logs",
+              "decision_sync_event_logs"]],
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == 6
+    assert all(
+        set(value) == {"autovacuum_vacuum_scale_factor=0.01", "autovacuum_vacuum_threshold=10000"}
+        for value in options.values()
+    ), options
