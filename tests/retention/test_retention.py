@@ -294,6 +294,6 @@ def test_the_tables_retention_deletes_from_are_vacuumed_after_one_percent_of_dea
         options = dict(cursor.fetchall())
     assert len(options) == 6
     assert all(
-        set(value) == {"autovacuum_vacuum_scale_factor=0.01", "autovacuum_vacuum_threshold=10000"}
+        set(value) >= {"autovacuum_vacuum_scale_factor=0.01", "autovacuum_vacuum_threshold=10000"}
         for value in options.values()
     ), options
