@@ -1,22 +1,33 @@
-"""Retention, backup and restore of agent_queries at volume, each next to its plain PostgreSQL baseline.
+"""Retention, backup and restore of agent_queries at volume, each next to its plain PostgreSQL baseline, and
+the chunked DELETE next to monthly partitions dropped whole (docs/retention.md, "Chunked DELETE or monthly
+partitions").
 
     make bench BENCH="retention --rows 10000000 --expired 1000000"
 
-Loads `--rows` agent_queries of which `--expired` are past the 60-day policy (no exception applies), then, in
+Loads `--rows` agent_queries of which `--expired` are past the 60-day policy (no exception applies; they are
+on the last day of a month that ended more than 60 days ago, so a monthly partition holds exactly them), then, in
 one run so every figure sees the same machine:
 1. backup of the whole table (our gzip COPY files + manifest) next to `psql \\copy` of the same rows to a plain
    file and through `gzip -3`;
 2. the retention run of the expired rows (chunks of 10,000, each backed up and fsynced first) while a
-   concurrent inserter adds one row per transaction: rows/s, the inserter's longest and p99 wait, the table's
-   size before, after, and after a plain VACUUM;
-3. restore of the retention run's directory (every deleted row brought back);
-4. the data set reloaded, then the same rows deleted by one plain `DELETE` with the same inserter running.
+   concurrent inserter adds one row per transaction: rows/s, the inserter's longest and p99 wait, WAL written,
+   the table's size before, after, and after a plain VACUUM (its time and WAL);
+3. restore of the retention run's directory (every deleted row brought back, into the space VACUUM freed:
+   the table's size after it shows whether freed space is reused);
+4. the same rows deleted by one plain `DELETE` with the same inserter running, then VACUUM;
+5. a monthly-partitioned copy of the table (same rows, same indexes, primary key (id, created_at)) whose
+   expired month is backed up with `psql \\copy | gzip -3`, detached CONCURRENTLY and dropped, with the same
+   inserter writing to the parent: time, WAL, the inserter's waits, sizes.
+
+WAL is measured as the cluster's pg_current_wal_lsn() difference: it includes whatever else the server wrote
+meanwhile (the inserter's rows, other databases), so it is an upper bound.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -26,41 +37,69 @@ from pathlib import Path
 
 import django
 import psycopg
+from psycopg import sql
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotdash.settings")
 
-LOAD_CHUNK = 200_000
+LOAD_CHUNK = 500_000
+PARTITIONED = "agent_queries_monthly"
+
+ROWS_SQL = (
+    " SELECT 'lookup order ' || i, jsonb_build_object('status', 'shipped', 'order', i), 'conv-' || (i / 7),"
+    " 'data', 20 + i %% 150,"
+    " CASE WHEN i <= %(expired)s THEN date_trunc('month', now() - interval '60 days') - interval '1 day'"
+    " + (i %% 1440) * interval '1 minute'"
+    " ELSE now() - (i %% 1440) * interval '1 minute' END"
+    " FROM generate_series(%(start)s, %(stop)s) i"
+)
 
 
-def load(owner: psycopg.Connection, rows: int, expired: int) -> None:
+def load(owner: psycopg.Connection, rows: int, expired: int, table: str = "agent_queries") -> None:
+    """Rows generated server-side (INSERT ... SELECT generate_series), LOAD_CHUNK per transaction."""
     started = time.perf_counter()
-    owner.execute("TRUNCATE agent_queries")
+    owner.execute(f"TRUNCATE {table}")
     for start in range(0, rows, LOAD_CHUNK):
         with owner.transaction():
             owner.execute("SET LOCAL ROLE hotdash_service")
             owner.execute(
-                "INSERT INTO agent_queries (query, result, conversation_id, agent, latency_ms, created_at)"
-                " SELECT 'lookup order ' || i, jsonb_build_object('status', 'shipped', 'order', i), 'conv-' || (i / 7),"
-                " 'data', 20 + i %% 150,"
-                " CASE WHEN i <= %(expired)s THEN now() - interval '61 days' - (i %% 1440) * interval '1 minute'"
-                " ELSE now() - (i %% 1440) * interval '1 minute' END"
-                " FROM generate_series(%(start)s, %(stop)s) i",
+                f"INSERT INTO {table} (query, result, conversation_id, agent, latency_ms, created_at)" + ROWS_SQL,
                 {"expired": expired, "start": start + 1, "stop": min(start + LOAD_CHUNK, rows)},
             )
-    owner.execute("VACUUM ANALYZE agent_queries")
-    print(f"loaded {rows:,} agent_queries ({expired:,} expired) in {time.perf_counter() - started:.1f}s")
+    owner.execute(f"VACUUM ANALYZE {table}")
+    print(f"loaded {rows:,} rows into {table} ({expired:,} expired) in {time.perf_counter() - started:.1f}s")
 
 
-def table_size(owner: psycopg.Connection) -> str:
-    return owner.execute("SELECT pg_size_pretty(pg_total_relation_size('agent_queries'))").fetchone()[0]
+def table_bytes(owner: psycopg.Connection, table: str = "agent_queries") -> int:
+    """Heap + indexes + TOAST, summed over the partitions of a partitioned table."""
+    return owner.execute(
+        "SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(%s) WHERE isleaf),"
+        " pg_total_relation_size(%s))", [table, table]
+    ).fetchone()[0]
+
+
+def mb(size: int) -> str:
+    return f"{size / 10**6:,.0f} MB"
+
+
+def wal_lsn(owner: psycopg.Connection) -> str:
+    return owner.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+
+
+def wal_since(owner: psycopg.Connection, lsn: str) -> int:
+    return int(owner.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [lsn]).fetchone()[0])
+
+
+def max_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Inserter(threading.Thread):
     """One row per transaction as the service role, as the agent platform writes; records each wait."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, table: str = "agent_queries"):
         super().__init__(daemon=True)
         self.url = url
+        self.table = table
         self.stop = threading.Event()
         self.waits: list[float] = []
 
@@ -71,8 +110,10 @@ class Inserter(threading.Thread):
                 with connection.transaction():
                     connection.execute("SET LOCAL ROLE hotdash_service")
                     connection.execute(
-                        "INSERT INTO agent_queries (query, result, conversation_id, agent, latency_ms)"
-                        " VALUES ('live', '{}', 'live', 'data', 10)"
+                        sql.SQL(
+                            "INSERT INTO {} (query, result, conversation_id, agent, latency_ms)"
+                            " VALUES ('live', '{{}}', 'live', 'data', 10)"
+                        ).format(sql.Identifier(self.table))
                     )
                 self.waits.append(time.perf_counter() - started)
                 time.sleep(0.01)
@@ -84,8 +125,8 @@ class Inserter(threading.Thread):
                 f" p99 {p99 * 1000:.1f} ms, median {statistics.median(ordered or [0]) * 1000:.1f} ms")
 
 
-def with_inserter(url: str, work):
-    inserter = Inserter(url)
+def with_inserter(url: str, work, table: str = "agent_queries"):
+    inserter = Inserter(url, table)
     inserter.start()
     try:
         return work()
@@ -95,11 +136,67 @@ def with_inserter(url: str, work):
         print("  " + inserter.report())
 
 
-def psql_copy(owner_url: str, target: str) -> float:
+def psql_copy(owner_url: str, target: str, table: str = "agent_queries") -> float:
     started = time.perf_counter()
-    subprocess.run(["psql", owner_url, "-v", "ON_ERROR_STOP=1", "-q", "-c", f"\\copy agent_queries TO {target}"],
+    subprocess.run(["psql", owner_url, "-v", "ON_ERROR_STOP=1", "-q", "-c", f"\\copy {table} TO {target}"],
                    check=True)
     return time.perf_counter() - started
+
+
+def vacuum(owner: psycopg.Connection, table: str = "agent_queries") -> None:
+    lsn, started = wal_lsn(owner), time.perf_counter()
+    owner.execute(f"VACUUM {table}")
+    print(f"  VACUUM {time.perf_counter() - started:.1f}s, WAL {mb(wal_since(owner, lsn))};"
+          f" size after vacuum {mb(table_bytes(owner, table))}")
+
+
+def partitioned_create(owner: psycopg.Connection) -> None:
+    """agent_queries' columns, checks and indexes, partitioned by month of created_at.
+
+    PostgreSQL 15 allows no identity column on a partitioned table (17 does), so the id comes from a
+    sequence; the primary key must contain the partition key. Row-level security as on agent_queries for the
+    service role (a partition is reached through its parent, whose policies apply).
+    """
+    owner.execute(f"DROP TABLE IF EXISTS {PARTITIONED}")
+    owner.execute(
+        f"CREATE TABLE {PARTITIONED} (LIKE agent_queries INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+        " PARTITION BY RANGE (created_at)"
+    )
+    owner.execute(f"CREATE SEQUENCE {PARTITIONED}_id_seq OWNED BY {PARTITIONED}.id")
+    owner.execute(f"ALTER TABLE {PARTITIONED} ALTER COLUMN id SET DEFAULT nextval('{PARTITIONED}_id_seq')")
+    owner.execute(f"ALTER TABLE {PARTITIONED} ADD PRIMARY KEY (id, created_at)")
+    for columns in ("agent, created_at DESC", "created_at DESC", "conversation_id"):
+        owner.execute(f"CREATE INDEX ON {PARTITIONED} ({columns})")
+    owner.execute(f"CREATE INDEX ON {PARTITIONED} (approved) WHERE approved IS NOT NULL")
+    owner.execute(f"CREATE INDEX ON {PARTITIONED} (latency_ms) WHERE latency_ms IS NOT NULL")
+    owner.execute(
+        f"""DO $$
+        DECLARE m date := date_trunc('month', now() - interval '120 days');
+        BEGIN
+          WHILE m <= date_trunc('month', now() + interval '1 month') LOOP
+            EXECUTE format('CREATE TABLE %I PARTITION OF {PARTITIONED} FOR VALUES FROM (%L) TO (%L)',
+                           '{PARTITIONED}_' || to_char(m, 'YYYY_MM'), m, m + interval '1 month');
+            m := m + interval '1 month';
+          END LOOP;
+        END $$"""
+    )
+    owner.execute(f"ALTER TABLE {PARTITIONED} ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY")
+    owner.execute(f"CREATE POLICY {PARTITIONED}_service ON {PARTITIONED} TO hotdash_service USING (true)")
+    owner.execute(f"GRANT SELECT, INSERT, DELETE ON {PARTITIONED} TO hotdash_service")
+    owner.execute(f"GRANT USAGE ON SEQUENCE {PARTITIONED}_id_seq TO hotdash_service")
+
+
+def expired_partitions(owner: psycopg.Connection) -> list[str]:
+    """Partitions whose whole month is past the 60-day policy (upper bound <= now() - 60 days)."""
+    return [
+        name for name, bound in owner.execute(
+            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = %s::regclass ORDER BY 1", [PARTITIONED]
+        ).fetchall()
+        if owner.execute(
+            "SELECT (regexp_match(%s, 'TO \\(''([^'']+)''\\)'))[1]::timestamptz <= now() - interval '60 days'", [bound]
+        ).fetchone()[0]
+    ]
 
 
 def main() -> None:
@@ -116,38 +213,46 @@ def main() -> None:
     from retention.services import backup_create, backup_restore, retention_run
 
     with psycopg.connect(owner_url, autocommit=True) as owner:
+        print(owner.execute("SELECT version()").fetchone()[0])
         load(owner, args.rows, args.expired)
 
-        print(f"1. backup of {args.rows:,} rows")
+        print(f"1. backup of {args.rows:,} rows (bench process peak RSS before: {max_rss_mib():.0f} MiB)")
         started = time.perf_counter()
         run = backup_create(tables=["agent_queries"])
         ours = time.perf_counter() - started
+        connections.close_all()
         plain = psql_copy(owner_url, f"'{scratch / 'plain.copy'}'")
+        (scratch / "plain.copy").unlink()
         gzipped = psql_copy(owner_url, f"PROGRAM 'gzip -3 > {scratch / 'plain.copy.gz'}'")
-        print(f"  ours {args.rows / ours:,.0f} rows/s ({ours:.1f}s, {run.files[0].bytes / 2**20:.0f} MiB);"
-              f" psql \\copy {args.rows / plain:,.0f} rows/s ({plain:.1f}s); psql \\copy | gzip -3"
-              f" {args.rows / gzipped:,.0f} rows/s ({gzipped:.1f}s); ours / plain = {plain / ours:.0%}")
+        print(f"  ours {args.rows / ours:,.0f} rows/s ({ours:.1f}s, {run.files[0].bytes / 2**20:.0f} MiB, peak RSS"
+              f" {max_rss_mib():.0f} MiB); psql \\copy {args.rows / plain:,.0f} rows/s ({plain:.1f}s);"
+              f" psql \\copy | gzip -3 {args.rows / gzipped:,.0f} rows/s ({gzipped:.1f}s);"
+              f" ours / plain = {plain / ours:.0%}, ours / gzip = {gzipped / ours:.0%}")
+        subprocess.run(["rm", "-rf", str(run.path), str(scratch / "plain.copy.gz")], check=True)
 
-        print(f"2. retention of {args.expired:,} expired rows (size before {table_size(owner)})")
-        started = time.perf_counter()
+        before = table_bytes(owner)
+        print(f"2. retention of {args.expired:,} expired rows (size before {mb(before)})")
+        lsn, started = wal_lsn(owner), time.perf_counter()
         report = with_inserter(owner_url, lambda: retention_run(tables=["agent_queries"], started_by="bench"))
         took = time.perf_counter() - started
         connections.close_all()
         deleted = report["tables"]["agent_queries"]["deleted"]
-        print(f"  deleted {deleted:,} in {took:.1f}s = {deleted / took:,.0f} rows/s; size after {table_size(owner)}")
-        started = time.perf_counter()
-        owner.execute("VACUUM agent_queries")
-        print(f"  VACUUM {time.perf_counter() - started:.1f}s; size after vacuum {table_size(owner)}")
+        print(f"  deleted {deleted:,} in {took:.1f}s = {deleted / took:,.0f} rows/s, WAL {mb(wal_since(owner, lsn))};"
+              f" size after {mb(table_bytes(owner))}")
+        vacuum(owner)
 
-        print("3. restore of the retention run's directory")
-        started = time.perf_counter()
+        print("3. restore of the retention run's directory (into the space VACUUM freed)")
+        lsn, started = wal_lsn(owner), time.perf_counter()
         restored = backup_restore(Path(report["directory"]))
         took = time.perf_counter() - started
-        print(f"  restored {restored[0].inserted:,} rows in {took:.1f}s = {restored[0].inserted / took:,.0f} rows/s")
+        connections.close_all()
+        print(f"  restored {restored[0].inserted:,} rows in {took:.1f}s = {restored[0].inserted / took:,.0f} rows/s,"
+              f" WAL {mb(wal_since(owner, lsn))}, peak RSS {max_rss_mib():.0f} MiB; size after {mb(table_bytes(owner))}")
+        subprocess.run(["rm", "-rf", report["directory"]], check=True)
+        owner.execute("ANALYZE agent_queries")
 
-        load(owner, args.rows, args.expired)
-        print(f"4. one plain DELETE of the same {args.expired:,} rows (size before {table_size(owner)})")
-        started = time.perf_counter()
+        print(f"4. one plain DELETE of the same {args.expired:,} rows (size before {mb(table_bytes(owner))})")
+        lsn, started = wal_lsn(owner), time.perf_counter()
         deleted = with_inserter(
             owner_url,
             lambda: owner.execute(
@@ -155,11 +260,43 @@ def main() -> None:
             ).rowcount,
         )
         took = time.perf_counter() - started
-        print(f"  deleted {deleted:,} in {took:.1f}s = {deleted / took:,.0f} rows/s; size after {table_size(owner)}")
-        started = time.perf_counter()
-        owner.execute("VACUUM agent_queries")
-        print(f"  VACUUM {time.perf_counter() - started:.1f}s; size after vacuum {table_size(owner)}")
+        print(f"  deleted {deleted:,} in {took:.1f}s = {deleted / took:,.0f} rows/s, WAL {mb(wal_since(owner, lsn))};"
+              f" size after {mb(table_bytes(owner))}")
+        vacuum(owner)
         owner.execute("TRUNCATE agent_queries")
+
+        print("5. monthly partitions: the expired month backed up, detached CONCURRENTLY and dropped")
+        partitioned_create(owner)
+        load(owner, args.rows, args.expired, PARTITIONED)
+        expired = expired_partitions(owner)
+        rows = sum(
+            owner.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name))).fetchone()[0]
+            for name in expired
+        )
+        before = table_bytes(owner, PARTITIONED)
+        print(f"  expired partitions {expired}: {rows:,} rows; size before {mb(before)}")
+        steps: dict[str, float] = {}
+        lsn = wal_lsn(owner)
+
+        def drop_months():
+            for name in expired:
+                started = time.perf_counter()
+                psql_copy(owner_url, f"PROGRAM 'gzip -3 > {scratch / name}.copy.gz'", table=name)
+                steps["backup (psql \\copy | gzip -3)"] = steps.get("backup (psql \\copy | gzip -3)", 0) + time.perf_counter() - started
+                started = time.perf_counter()
+                owner.execute(f"ALTER TABLE {PARTITIONED} DETACH PARTITION {name} CONCURRENTLY")
+                steps["DETACH CONCURRENTLY"] = steps.get("DETACH CONCURRENTLY", 0) + time.perf_counter() - started
+                started = time.perf_counter()
+                owner.execute(f"DROP TABLE {name}")
+                steps["DROP TABLE"] = steps.get("DROP TABLE", 0) + time.perf_counter() - started
+
+        started = time.perf_counter()
+        with_inserter(owner_url, drop_months, PARTITIONED)
+        took = time.perf_counter() - started
+        print(f"  removed {rows:,} rows in {took:.1f}s = {rows / took:,.0f} rows/s"
+              f" ({', '.join(f'{step} {seconds:.2f}s' for step, seconds in steps.items())}),"
+              f" WAL {mb(wal_since(owner, lsn))}; size after {mb(table_bytes(owner, PARTITIONED))} (no VACUUM needed)")
+        owner.execute(f"DROP TABLE {PARTITIONED}")
     subprocess.run(["rm", "-rf", str(scratch)], check=True)
 
 

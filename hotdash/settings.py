@@ -31,6 +31,9 @@ HOTDASH_BACKUP_DIR = Path(env("HOTDASH_BACKUP_DIR", default=str(HOTDASH_DATA_DIR
 HOTDASH_BACKUP_KEEP = env.int("HOTDASH_BACKUP_KEEP", default=7)
 # Rows per retention chunk (one transaction each), at most 10,000.
 HOTDASH_RETENTION_CHUNK_ROWS = env.int("HOTDASH_RETENTION_CHUNK_ROWS", default=10_000)
+# Seconds a retention run's lease lasts without renewal (each chunk renews it): how long a run whose process
+# died keeps the next one waiting (docs/retention.md, "One run at a time").
+HOTDASH_RETENTION_LEASE_SECONDS = env.int("HOTDASH_RETENTION_LEASE_SECONDS", default=120)
 
 # API tokens are signed with a key of their own: rotating it logs every API client out without touching
 # sessions, and a leaked SECRET_KEY does not let anyone mint tokens. DEBUG alone may fall back to a key kept

@@ -136,3 +136,25 @@ class PurgeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Purge of {self.conversation_id} ({self.status})"
+
+
+class RetentionLease(models.Model):
+    """The one lease that lets a retention run or purge act (docs/retention.md, "One run at a time").
+
+    A row, not a session advisory lock, so it holds through a transaction-pooling PgBouncer: the holder's
+    token is renewed inside every chunk's transaction, and a run whose process died frees it when it
+    expires. A restore holds the row locked for its one transaction instead.
+    """
+
+    id = models.SmallIntegerField(primary_key=True, default=1, db_default=1)
+    holder = models.TextField(blank=True, default="", db_default="", help_text="Who holds it: kind, run, process.")
+    token = models.UUIDField(null=True, blank=True)
+    acquired_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "retention_lease"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="retention_lease_one_row_check")]
+
+    def __str__(self) -> str:
+        return f"retention lease held by {self.holder}" if self.token else "retention lease (free)"

@@ -4,7 +4,9 @@ A row is *examined* when it is older than the policy's keep_days; it is deleted 
 exceptions holds. The numbers come from the policy row (retention_policies); the exceptions are fixed here:
 
 - agent_feedback: drafts judged unsafe (safe_to_send false) younger than exception_keep_days; drafts promoted
-  to the gold set (a curated reply of the same conversation with the draft's question) while that reply exists.
+  to the gold set while their gold reply exists: the reply that names the draft (source_feedback_id), or, for
+  a reply that names no draft (promoted before the link existed, or added by hand), one of the same
+  conversation with the draft's question (what promoting copies).
 - agent_approvals: pending approvals, whatever their age. Their leases and audit rows are deleted first
   (retention.tables.CHILDREN).
 - agent_queries: queries slower than slow_query_ms younger than exception_keep_days.
@@ -43,9 +45,12 @@ def selection_for(policy, now: datetime) -> Selection:
     if policy.table == "agent_feedback":
         if recent_exception:
             exceptions["unsafe drafts"] = sql.SQL("t.safe_to_send IS FALSE AND t.created_at >= %(exception_cutoff)s")
+        # The link first (a curator may have edited the reply's question since); the foreign key from the gold
+        # set would refuse the DELETE anyway. The unlinked match is kept for replies that name no draft.
         exceptions["promoted to the gold set"] = sql.SQL(
-            "EXISTS (SELECT FROM support_curated_replies g"
-            " WHERE g.conversation_id = t.conversation_id AND g.question = t.input_text)"
+            "EXISTS (SELECT FROM support_curated_replies g WHERE g.source_feedback_id = t.id)"
+            " OR EXISTS (SELECT FROM support_curated_replies g WHERE g.source_feedback_id IS NULL"
+            " AND g.conversation_id = t.conversation_id AND g.question = t.input_text)"
         )
     elif policy.table == "agent_approvals":
         exceptions["pending"] = sql.SQL("t.status = 'pending'")

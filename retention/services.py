@@ -21,13 +21,11 @@ from psycopg import sql
 from hotdash.db_context import Role, acting_as
 from metrics.services import observability_log_create
 from retention.backup_files import BackupFileError, RunDirectory, backup_set_open
+from retention.lease import Lease, LeaseBusy, lease_acquire, lease_hold_for_transaction
 from retention.models import DataRun, PurgeRequest, PurgeStatus, RetentionPolicy, RetentionTable, RunKind, RunStatus
 from retention.rules import Selection, selection_for
 from retention.selectors import migration_state, table_columns
 from retention.tables import BY_NAME, CHILDREN, DEFAULT_BACKUP_TABLES, PURGE_TABLES, column_list, tables_check
-
-# pg_advisory_lock key shared by retention runs, purges and restores: one of them at a time.
-ADVISORY_LOCK_KEY = 0x484F5444_52455431  # "HOTDRET1"
 
 
 class RestoreError(Exception):
@@ -162,9 +160,11 @@ def backup_restore(path: Path, *, tables=None) -> list[RestoredTable]:
 
     try:
         with transaction.atomic(using=using), connections[using].cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-            if not cursor.fetchone()[0]:
-                raise RestoreError("a retention run, purge or restore is in progress; try again when it ends")
+            try:
+                # The lease row stays locked until this transaction ends: no run or purge starts meanwhile.
+                lease_hold_for_transaction(cursor)
+            except LeaseBusy as exc:
+                raise RestoreError(f"{exc}; try again when it ends") from None
             return [_table_restore(cursor, backup, name) for name in names]
     except DatabaseError as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -225,20 +225,7 @@ class RetentionError(Exception):
 
 
 class RetentionBusy(RetentionError):
-    """Another retention run, purge or restore holds the advisory lock."""
-
-
-def _lock_try(connection) -> bool:
-    # Session-level, on the runtime connection: released by the `finally` below, or by PostgreSQL when the
-    # process dies (kill -9 closes the socket), so a dead run never blocks the next one.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
-        return cursor.fetchone()[0]
-
-
-def _unlock(connection) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+    """Another retention run, purge or restore holds the retention lease (retention.lease)."""
 
 
 def _selection_count(cursor, selection: Selection) -> dict:
@@ -255,14 +242,16 @@ def _selection_count(cursor, selection: Selection) -> dict:
 
 
 def _delete_in_chunks(
-    *, run: RunDirectory, record: DataRun, report: dict, table: str, where: sql.Composable, params: dict, chunk_rows: int
+    *, run: RunDirectory, record: DataRun, lease: Lease, report: dict, table: str, where: sql.Composable, params: dict,
+    chunk_rows: int,
 ) -> int:
     """Back up, then delete, the rows of `table` matching `where`, at most `chunk_rows` per transaction.
 
     Each chunk: lock the rows (FOR UPDATE SKIP LOCKED: rows someone is editing wait for the next run), write
     them and their children to data files that are fsynced and named in the manifest, delete children then
     parents checking each count against the file, record the progress, commit. A process killed anywhere in a
-    chunk leaves its rows either in the table, or deleted and in a manifest-named file.
+    chunk leaves its rows either in the table, or deleted and in a manifest-named file. Each chunk's transaction
+    first renews the run's lease (retention.lease): a run that lost it commits no further chunk.
     """
     connection = connections["default"]
     children = CHILDREN.get(table, ())
@@ -270,6 +259,7 @@ def _delete_in_chunks(
     chunk = 0
     while True:
         with acting_as(Role.SERVICE), connection.cursor() as cursor:
+            lease.renew(cursor)
             cursor.execute(
                 sql.SQL("SELECT t.id FROM {} t WHERE {} LIMIT %(chunk_rows)s FOR UPDATE OF t SKIP LOCKED").format(
                     sql.Identifier(table), where
@@ -320,7 +310,8 @@ def _chunk_rows() -> int:
 
 def _run_start(kind: str, started_by: str) -> tuple[RunDirectory, DataRun]:
     with acting_as(Role.SERVICE):
-        # We hold the lock, so a run still marked running is one whose process died.
+        # We hold the lease, so a run still marked running is one whose process died (or lost the lease and
+        # stops at its next chunk).
         DataRun.objects.filter(status=RunStatus.RUNNING, kind__in=[RunKind.RETENTION, RunKind.PURGE]).update(
             status=RunStatus.INTERRUPTED, finished_at=timezone.now(), error="the process ended before the run finished"
         )
@@ -362,33 +353,35 @@ def _one_line(error: BaseException) -> str:
 
 
 def _locked_run(kind: str, started_by: str, report: dict, work) -> dict:
-    """Run `work(run, record)` under the advisory lock with a directory, a record and a summary line."""
+    """Run `work(run, record, lease)` holding the retention lease, with a directory, a record and a summary line."""
     connection = connections["default"]
     if connection.in_atomic_block:
         raise RuntimeError(f"a {kind} run commits chunk by chunk: call it outside any transaction")
-    if not _lock_try(connection):
-        raise RetentionBusy("another retention run, purge or restore is in progress; nothing was deleted")
+    try:
+        lease = lease_acquire(holder=f"{kind} started by {started_by}")
+    except LeaseBusy as exc:
+        raise RetentionBusy(f"{exc}; nothing was deleted") from None
     started = time.monotonic()
     try:
         run, record = _run_start(kind, started_by)
         report["directory"] = str(run.path)
         error = None
         try:
-            work(run, record)
+            work(run, record, lease)
         except Exception as exc:
             error = exc
         _run_finish(run, record, report, error, started)
         if error is not None:
             raise RetentionError(f"{kind} run #{record.pk} failed: {_one_line(error)}") from error
     finally:
-        _unlock(connection)
+        lease.release()
     return report
 
 
 def retention_run(*, tables=None, dry_run: bool = False, started_by: str = "command") -> dict:
     """Apply the retention policies (all enabled ones, or those of `tables`) and return the run's report.
 
-    A dry run only counts. A real run takes the advisory lock (RetentionBusy when another run, purge or
+    A dry run only counts. A real run takes the retention lease (RetentionBusy when another run, purge or
     restore holds it), writes its directory under HOTDASH_BACKUP_DIR, is recorded in retention_runs and
     summarised in observability_logs. ValueError for a table without a policy, before anything happens.
     """
@@ -408,17 +401,18 @@ def retention_run(*, tables=None, dry_run: bool = False, started_by: str = "comm
                 }
         return report
 
-    def work(run, record):
+    def work(run, record, lease):
         for policy in policies:
             if not policy.enabled:
                 report["tables"][policy.table] = {"skipped": "policy disabled"}
                 continue
             selection = selection_for(policy, now)
             with acting_as(Role.SERVICE), connections["default"].cursor() as cursor:
+                lease.renew(cursor)
                 counts = _selection_count(cursor, selection)
             report["tables"][policy.table] = {"examined": counts["examined"], "kept": counts["kept"], "deleted": 0}
             _delete_in_chunks(
-                run=run, record=record, report=report, table=policy.table,
+                run=run, record=record, lease=lease, report=report, table=policy.table,
                 where=selection.deletable, params=selection.params, chunk_rows=chunk_rows,
             )
 
@@ -478,13 +472,14 @@ def purge_run(request_id: int) -> dict:
     params = {"conversation_id": purge.conversation_id}
     report: dict = {"kind": RunKind.PURGE, "dry_run": False, "directory": None, "tables": {}, "request": purge.pk}
 
-    def work(run, record):
+    def work(run, record, lease):
         with acting_as(Role.SERVICE):
             PurgeRequest.objects.filter(pk=purge.pk).update(run=record)
         for table in PURGE_TABLES:
             report["tables"][table] = {"examined": 0, "kept": {}, "deleted": 0}
             _delete_in_chunks(
-                run=run, record=record, report=report, table=table, where=where, params=params, chunk_rows=chunk_rows
+                run=run, record=record, lease=lease, report=report, table=table, where=where, params=params,
+                chunk_rows=chunk_rows,
             )
             report["tables"][table]["examined"] = report["tables"][table]["deleted"]
 

@@ -105,7 +105,9 @@ def pytest_runtest_teardown(item, nextitem):
     """After a test that Django flushed through `owner` (its fixtures are all torn down by now), reinstall the schedules."""
     result = yield
     marker = item.get_closest_marker("django_db")
-    if marker is not None and "owner" in (marker.kwargs.get("databases") or ()):
+    # After the session's last test the test database is already gone (its session fixture was torn down with
+    # that test), and no later test needs the schedules.
+    if nextitem is not None and marker is not None and "owner" in (marker.kwargs.get("databases") or ()):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
@@ -196,8 +198,9 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory, export_d
 
 
 # Browser tests (Playwright driving the system's chromium against live_server): fixtures `browser`, `page`,
-# `console_users` and the helper `admin_login` live in tests/browser.py.
-pytest_plugins = ["tests.browser"]
+# `console_users` and the helper `admin_login` live in tests/browser.py; the PgBouncer fixtures `pgbouncer` and
+# `pooled` in tests/pgbouncer.py.
+pytest_plugins = ["tests.browser", "tests.pgbouncer"]
 
 
 # --- API clients over real HTTP ------------------------------------------------------------------------

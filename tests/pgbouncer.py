@@ -1,11 +1,12 @@
 """A PgBouncer (Debian's package) in transaction pooling mode in front of the test database, as in production
 (docs/architecture.md, "Beyond one machine"): a pool of SERVER_CONNECTIONS server connections for however
-many clients."""
+many clients. Fixtures: `pgbouncer` (one per module) and `pooled` (the runtime connection through it)."""
 
 from __future__ import annotations
 
 import os
 import pwd
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 PGBOUNCER = "/usr/sbin/pgbouncer"
 SERVER_CONNECTIONS = 2
@@ -88,3 +90,24 @@ def pgbouncer_stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@pytest.fixture(scope="module")
+def pgbouncer(django_db_setup, django_db_blocker):
+    settings = connections["default"].settings_dict
+    process, bouncer, directory = pgbouncer_start(settings["NAME"], int(settings["PORT"] or 5432))
+    yield bouncer
+    pgbouncer_stop(process)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def pooled(pgbouncer):
+    """The runtime connection goes through PgBouncer for the test (every thread's, new ones included)."""
+    settings = connections["default"].settings_dict
+    before = dict(settings)
+    connections.close_all()
+    settings.update(HOST="127.0.0.1", PORT=str(pgbouncer.port))
+    yield pgbouncer
+    connections.close_all()
+    settings.update(HOST=before["HOST"], PORT=before["PORT"])

@@ -6,7 +6,6 @@ and clean-up still connect directly, as migrations do in production.
 """
 
 import asyncio
-import shutil
 import threading
 
 import pytest
@@ -21,30 +20,9 @@ from tests.approvals.states import refund_state
 from tests.asgi_server import asgi_server_start, asgi_server_stop, http_get
 from tests.conftest import database_url
 from tests.hotdash.test_rls_matrix import TABLES, expected, observed, seed_rows
-from tests.pgbouncer import SERVER_CONNECTIONS, pgbouncer_start, pgbouncer_stop
+from tests.pgbouncer import SERVER_CONNECTIONS
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module")
-def pgbouncer(django_db_setup, django_db_blocker):
-    settings = connections["default"].settings_dict
-    process, bouncer, directory = pgbouncer_start(settings["NAME"], int(settings["PORT"] or 5432))
-    yield bouncer
-    pgbouncer_stop(process)
-    shutil.rmtree(directory, ignore_errors=True)
-
-
-@pytest.fixture
-def pooled(pgbouncer):
-    """The runtime connection goes through PgBouncer for the test (every thread's, new ones included)."""
-    settings = connections["default"].settings_dict
-    before = dict(settings)
-    connections.close_all()
-    settings.update(HOST="127.0.0.1", PORT=str(pgbouncer.port))
-    yield pgbouncer
-    connections.close_all()
-    settings.update(HOST=before["HOST"], PORT=before["PORT"])
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))

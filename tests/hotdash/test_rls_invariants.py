@@ -148,7 +148,7 @@ def test_fail_closed_no_role_and_no_tenant_reads_nothing(table):
     sorted(
         DOMAIN_TABLES
         - {"support_curated_replies", "approval_decisions", "approval_leases", "dbhealth_reports", "retention_policies",
-           "retention_runs", "retention_purge_requests", "training_exports"}
+           "retention_runs", "retention_purge_requests", "retention_lease", "training_exports"}
         # aggregates over every tenant and job timings: no tenant reads them at all
         - {"agent_daily_metrics", "metrics_refreshes"}
         # The annotator's workbench: people's own work and the vocabulary, no tenant's.

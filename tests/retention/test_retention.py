@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -34,8 +35,31 @@ def story() -> dict[str, int]:
                 conversation_id=f"c-{name}", input_text=f"question {name}", model_draft="d", safe_to_send=safe,
                 created_at=days_ago(age),
             ).pk
+        # A gold reply that names no draft (added by hand, or promoted before the link): matched by question.
         SupportCuratedReply.objects.create(
             conversation_id="c-promoted", source_message_id="m-1", question="question promoted", reply="r"
+        )
+        # A promoted draft whose gold reply's question a curator has since edited: kept through the link.
+        ids["promoted_linked"] = AgentFeedback.objects.create(
+            conversation_id="c-linked", input_text="question linked", model_draft="d", safe_to_send=True,
+            created_at=days_ago(400),
+        ).pk
+        SupportCuratedReply.objects.create(
+            conversation_id="c-linked", source_message_id="m-2", question="question linked, edited", reply="r",
+            source_feedback_id=ids["promoted_linked"],
+        )
+        # Another draft of the same conversation and question as a linked gold reply, not the one promoted.
+        ids["draft_duplicate"] = AgentFeedback.objects.create(
+            conversation_id="c-dup", input_text="question dup", model_draft="d", safe_to_send=True,
+            created_at=days_ago(400),
+        ).pk
+        promoted_dup = AgentFeedback.objects.create(
+            conversation_id="c-dup", input_text="question dup", model_draft="d", safe_to_send=True,
+            created_at=days_ago(1),
+        )
+        SupportCuratedReply.objects.create(
+            conversation_id="c-dup", source_message_id="m-3", question="question dup", reply="r",
+            source_feedback_id=promoted_dup.pk,
         )
         for name, age, status in [("approval_old", 91, "approved"), ("approval_pending", 400, "pending"),
                                   ("approval_new", 89, "rejected")]:
@@ -110,7 +134,7 @@ def test_policy_exceptions_survive_and_everything_else_past_its_policy_is_delete
     for model in (AgentFeedback, AgentApproval, AgentQuery, ObservabilityLog, DecisionSyncEventLog):
         kept |= surviving(model, {n: ids[n] for n in names if n.split("_")[0] in _prefixes(model)})
     assert kept == {
-        "draft_new", "unsafe_kept", "promoted",  # unsafe drafts 180 days, the gold set's source while it exists
+        "draft_new", "unsafe_kept", "promoted", "promoted_linked",  # unsafe drafts 180 days; the gold set's sources
         "approval_pending", "approval_new",  # pending approvals, whatever their age
         "query_new", "slow_kept",  # queries slower than 200 ms, 180 days
         "error_kept",  # errors, 90 days
@@ -119,7 +143,7 @@ def test_policy_exceptions_survive_and_everything_else_past_its_policy_is_delete
         assert list(ApprovalDecision.objects.values_list("approval_id", flat=True)) == [ids["approval_new"]]
         assert not ApprovalLease.objects.exists()
     assert report["tables"]["agent_feedback"] == {
-        "examined": 4, "kept": {"unsafe drafts": 1, "promoted to the gold set": 1}, "deleted": 2
+        "examined": 6, "kept": {"unsafe drafts": 1, "promoted to the gold set": 2}, "deleted": 3
     }
     assert report["tables"]["agent_approvals"] == {"examined": 2, "kept": {"pending": 1}, "deleted": 1}
     assert report["tables"]["agent_queries"] == {"examined": 4, "kept": {"slow queries": 1}, "deleted": 3}
@@ -142,7 +166,7 @@ def test_a_promoted_draft_goes_once_its_gold_reply_is_gone():
 
     retention_run(tables=["agent_feedback"])
 
-    assert "promoted" not in surviving(AgentFeedback, ids)
+    assert {"promoted", "promoted_linked"} & surviving(AgentFeedback, ids) == set()
 
 
 def test_a_dry_run_counts_and_changes_nothing():
@@ -230,7 +254,7 @@ def test_the_text_report_names_tables_exceptions_and_the_backup(capsys):
     call_command("retention", "--table", "agent_feedback", "--dry-run")
 
     assert capsys.readouterr().out.splitlines() == [
-        "agent_feedback: 4 examined, 2 kept (unsafe drafts 1, promoted to the gold set 1), 2 would be deleted",
+        "agent_feedback: 6 examined, 3 kept (unsafe drafts 1, promoted to the gold set 2), 3 would be deleted",
         "dry run: nothing was deleted",
     ]
     with pytest.raises(CommandError, match="no retention policy for table 'facts'"):
@@ -256,3 +280,20 @@ def test_the_daily_backup_is_scheduled_by_migrate_and_runs_through_a_worker(cele
     assert (run.kind, run.status, run.started_by) == ("backup", "succeeded", "beat")
     assert run.report["agent_queries"] == {"rows": 5}
     assert backup_set_open(Path(result["directory"])).manifest["kind"] == "backup"
+
+
+def test_the_tables_retention_deletes_from_are_vacuumed_after_one_percent_of_dead_rows():
+    # PostgreSQL's default waits for 20 % dead rows, more than a month of a 60-day table: the freed space would
+    # not be reused by new rows until then (docs/retention.md, "Neither DELETE shrinks a table").
+    with acting_as(Role.SERVICE), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s) ORDER BY relname",
+            [["agent_feedback", "agent_approvals", "approval_decisions", "agent_queries", "observability_logs",
+              "decision_sync_event_logs"]],
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == 6
+    assert all(
+        set(value) >= {"autovacuum_vacuum_scale_factor=0.01", "autovacuum_vacuum_threshold=10000"}
+        for value in options.values()
+    ), options

@@ -1,4 +1,5 @@
-"""Retention in real processes: killed with SIGKILL mid-chunk, two runs at once, a run through a Celery worker."""
+"""Retention in real processes: killed with SIGKILL mid-chunk, two runs at once, a run through a Celery worker;
+the lease that lets one run act at a time (retention.lease)."""
 
 import json
 import os
@@ -13,8 +14,9 @@ from django.conf import settings
 
 from hotdash.db_context import Role, acting_as
 from retention.backup_files import backup_set_open
+from retention.lease import LeaseBusy, LeaseLost, lease_acquire
 from retention.models import DataRun
-from retention.services import ADVISORY_LOCK_KEY, RetentionBusy, backup_restore, retention_run
+from retention.services import RestoreError, RetentionBusy, backup_create, backup_restore, retention_run
 from retention.tasks import retention_run_task
 from tests.conftest import database_url, owner_connect
 from tests.retention.data import all_digests
@@ -22,6 +24,8 @@ from tests.retention.data import all_digests
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "owner"])
 
 EXPIRED, RECENT, SLOW = 3000, 40, 25
+# The lease of the runs started as processes: a killed run keeps the next one waiting this long.
+LEASE_SECONDS = 5
 
 
 def queries_seed() -> None:
@@ -64,6 +68,7 @@ def retention_process(*args: str) -> subprocess.Popen:
         DATABASE_OWNER_URL=database_url(settings.DATABASES["owner"]),
         HOTDASH_BACKUP_DIR=str(settings.HOTDASH_BACKUP_DIR),
         HOTDASH_RETENTION_CHUNK_ROWS="10",
+        HOTDASH_RETENTION_LEASE_SECONDS=str(LEASE_SECONDS),
     )
     return subprocess.Popen(
         [sys.executable, "manage.py", "retention", "--table", "agent_queries", *args],
@@ -79,12 +84,16 @@ def wait_for(condition, what: str, timeout: float = 60):
         time.sleep(0.01)
 
 
-def lock_is_free() -> bool:
-    with owner_connect(autocommit=True) as owner:
-        if owner.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY]).fetchone()[0]:
-            owner.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
-            return True
-    return False
+def lease_is_free() -> bool:
+    """Nobody holds the lease (or it expired) and no chunk or restore has its row locked."""
+    with owner_connect() as owner:
+        row = owner.execute(
+            "SELECT token IS NULL OR expires_at < clock_timestamp() FROM retention_lease WHERE id = 1"
+            " FOR UPDATE SKIP LOCKED"
+        ).fetchone()
+        exists = owner.execute("SELECT count(*) FROM retention_lease").fetchone()[0] == 1
+        owner.rollback()
+    return row[0] if row is not None else not exists
 
 
 def test_a_run_killed_mid_chunk_loses_nothing_and_a_rerun_finishes_the_work():
@@ -111,7 +120,8 @@ def test_a_run_killed_mid_chunk_loses_nothing_and_a_rerun_finishes_the_work():
             process.wait()
     assert committed >= 2  # the third chunk may be the one that was killed
     assert process.returncode == -signal.SIGKILL
-    wait_for(lock_is_free, "the killed run's session to end")
+    # The killed run's lease outlives it until it expires (a pooled connection cannot tell us the process died).
+    wait_for(lease_is_free, "the killed run's lease to expire")
 
     # Nothing was deleted without being in the killed run's backup; the chunk it was deleting is still here.
     killed = backup_set_open(run_directories()[0])
@@ -146,6 +156,10 @@ def test_two_runs_at_once_one_acts_and_nothing_is_deleted_twice_or_lost():
     assert all("another retention run, purge or restore is in progress" in err for err in refused), refused
     assert len(refused) <= 1
     assert queries_left() == RECENT + SLOW
+    with acting_as(Role.SERVICE):
+        runs = list(DataRun.objects.order_by("started_at"))
+    # Two runs that both acted did so one after the other.
+    assert all(earlier.finished_at <= later.started_at for earlier, later in zip(runs, runs[1:], strict=False))
     backed_up = sum(
         entry["rows"] for directory in run_directories() for entry in backup_set_open(directory).manifest["files"]
     )
@@ -159,10 +173,12 @@ def test_a_run_while_another_holds_the_lock_is_refused_and_touches_nothing():
     queries_seed()
     before = all_digests()
 
-    with owner_connect(autocommit=True) as other:
-        other.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
-        with pytest.raises(RetentionBusy, match="another retention run, purge or restore is in progress"):
+    lease = lease_acquire(holder="someone else's run")
+    try:
+        with pytest.raises(RetentionBusy, match="another retention run, purge or restore is in progress: someone else's"):
             retention_run(tables=["agent_queries"])
+    finally:
+        lease.release()
 
     assert all_digests() == before
     assert run_directories() == []
@@ -181,3 +197,48 @@ def test_a_run_through_a_real_celery_worker(celery_worker):
     with acting_as(Role.SERVICE):
         run = DataRun.objects.get()
     assert (run.started_by, run.status, run.directory) == ("beat", "succeeded", report["directory"])
+
+
+def test_a_run_is_refused_while_a_restore_holds_the_lease_row_and_a_restore_while_a_run_holds_the_lease():
+    queries_seed()
+    directory = backup_create(tables=["agent_queries"]).path
+    before = all_digests()
+
+    # A restore in progress: its transaction holds the lease row locked.
+    with owner_connect() as restoring:
+        restoring.execute("INSERT INTO retention_lease (id) VALUES (1) ON CONFLICT DO NOTHING")
+        restoring.commit()
+        restoring.execute("SELECT FROM retention_lease WHERE id = 1 FOR UPDATE")
+        try:
+            with pytest.raises(RetentionBusy, match="in progress"):
+                retention_run(tables=["agent_queries"])
+        finally:
+            restoring.rollback()
+
+    # A run in progress: it holds the lease.
+    lease = lease_acquire(holder="a retention run")
+    try:
+        with pytest.raises(RestoreError, match="in progress: a retention run"):
+            backup_restore(directory)
+    finally:
+        lease.release()
+
+    assert all_digests() == before
+    assert run_directories() == []
+
+
+def test_a_run_whose_lease_expired_and_was_taken_over_commits_nothing_more():
+    first = lease_acquire(holder="a run that stalled")
+    with pytest.raises(LeaseBusy):
+        lease_acquire(holder="a second run")
+    with owner_connect(autocommit=True) as owner:
+        owner.execute("UPDATE retention_lease SET expires_at = clock_timestamp() - interval '1 second'")
+    second = lease_acquire(holder="a second run")
+
+    with pytest.raises(LeaseLost, match="a run that stalled .* lost the retention lease"):
+        first.renew_now()
+    first.release()  # a no-op: the lease is the second run's
+    with pytest.raises(LeaseBusy, match="a second run"):
+        lease_acquire(holder="a third run")
+    second.release()
+    lease_acquire(holder="a third run").release()
