@@ -30,12 +30,15 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import psycopg
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotdash.settings")
+# Redaction workers at every size, 10k included, so the peak memory of 10k and 1M rows compare like with like.
+os.environ.setdefault("HOTDASH_EXPORT_WORKERS_MIN_ROWS", "0")
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -167,6 +170,24 @@ def load(owner: psycopg.Connection, rows: int) -> None:
     print(f"agent_feedback: loaded {rows:,} annotated drafts in {time.perf_counter() - started:.1f}s", flush=True)
 
 
+def _children_peak_rss(peaks: dict[int, int], stop) -> None:
+    """Until `stop` is set, the peak RSS (VmHWM, kB) of each child process (the redaction workers), by pid.
+
+    A worker's own ru_maxrss would count the parent's pages it held between fork and exec; VmHWM is its
+    image's alone.
+    """
+    while not stop.wait(0.2):
+        for children in Path("/proc/self/task").glob("*/children"):
+            for pid in children.read_text().split():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        peaks[int(pid)] = max(peaks.get(int(pid), 0), int(line.split()[1]))
+
+
 def child(kind: str) -> None:
     """One measurement, in this process; prints {rows, seconds, bytes, peak_rss_mb} as JSON."""
     if kind == "copy":
@@ -187,6 +208,10 @@ def child(kind: str) -> None:
         from feedback.exports.filters import ExportFilters
         from feedback.exports.services import redactor_from_settings, training_export_write
 
+        peaks: dict[int, int] = {}
+        stop = threading.Event()
+        sampler = threading.Thread(target=_children_peak_rss, args=(peaks, stop), daemon=True)
+        sampler.start()
         started = time.perf_counter()  # the export itself, not Django's start-up
         with tempfile.TemporaryDirectory() as directory:
             path = Path(directory) / f"bench.{kind}"
@@ -195,10 +220,17 @@ def child(kind: str) -> None:
             )
             rows, size = manifest["rows"], manifest["bytes"]
             redactions = manifest["redactions"]
+        stop.set()
+        sampler.join()
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": rows, "seconds": seconds, "bytes": size, "peak_rss_mb": peak,
-                      **({"redactions": redactions} if kind != "copy" else {})}))
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({
+        "rows": rows, "seconds": seconds, "bytes": size, "peak_rss_mb": own.ru_maxrss / 1024,
+        # The redaction workers, if any: the largest one's peak, and the CPU all of them used.
+        "worker_peak_rss_mb": max(peaks.values(), default=0) / 1024 if kind != "copy" else 0,
+        "cpu_seconds": own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime,
+        **({"redactions": redactions} if kind != "copy" else {}),
+    }))
 
 
 def measure(kind: str) -> dict:
@@ -211,6 +243,7 @@ def measure(kind: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
     parser.add_argument("--child", choices=["copy", *FORMATS], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -218,23 +251,27 @@ def main() -> None:
         return
 
     owner = psycopg.connect(os.environ["DATABASE_OWNER_URL"], autocommit=True)
-    print("| drafts | what | rows/s | % of COPY's rate | seconds | file MB | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|")
-    lines = []
+    workers = os.environ.get("HOTDASH_EXPORT_WORKERS", "one per CPU")
+    print(f"{os.cpu_count()} CPUs; redaction workers: {workers}; every size uses them"
+          f" (HOTDASH_EXPORT_WORKERS_MIN_ROWS={os.environ['HOTDASH_EXPORT_WORKERS_MIN_ROWS']})")
+    print("| drafts | what | rows/s | % of COPY's rate | seconds | client CPU s | file MB | peak RSS MB (+ each worker)"
+          " | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for rows in sorted(args.rows):
         load(owner, rows)
         copy = measure("copy")
         copy_rate = copy["rows"] / copy["seconds"]
-        lines.append(f"| {rows:,} | COPY (SELECT ...) TO STDOUT | {copy_rate:,.0f} | 100 % | {copy['seconds']:.1f}"
-                     f" | {copy['bytes'] / 1e6:.1f} | {copy['peak_rss_mb']:.0f} |")
-        print(lines[-1], flush=True)
-        for kind in FORMATS:
+        print(f"| {rows:,} | COPY (SELECT ...) TO STDOUT | {copy_rate:,.0f} | 100 % | {copy['seconds']:.1f}"
+              f" | {copy['cpu_seconds']:.1f} | {copy['bytes'] / 1e6:.1f} | {copy['peak_rss_mb']:.0f}"
+              f" | {os.getloadavg()[0]:.1f} |", flush=True)
+        for kind in args.formats:
             result = measure(kind)
             assert result["rows"] == rows, result
             rate = result["rows"] / result["seconds"]
-            lines.append(f"| {rows:,} | export {kind} (redacted) | {rate:,.0f} | {100 * rate / copy_rate:.0f} %"
-                         f" | {result['seconds']:.1f} | {result['bytes'] / 1e6:.1f} | {result['peak_rss_mb']:.0f} |")
-            print(lines[-1], flush=True)
+            worker = f" (+ {result['worker_peak_rss_mb']:.0f})" if result["worker_peak_rss_mb"] else ""
+            print(f"| {rows:,} | export {kind} (redacted) | {rate:,.0f} | {100 * rate / copy_rate:.0f} %"
+                  f" | {result['seconds']:.1f} | {result['cpu_seconds']:.1f} | {result['bytes'] / 1e6:.1f}"
+                  f" | {result['peak_rss_mb']:.0f}{worker} | {os.getloadavg()[0]:.1f} |", flush=True)
         print(f"redactions at {rows:,}: {result['redactions']}", flush=True)
 
 
