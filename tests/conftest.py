@@ -105,7 +105,8 @@ def pytest_runtest_teardown(item, nextitem):
     """After a test that Django flushed through `owner` (its fixtures are all torn down by now), reinstall the schedules."""
     result = yield
     marker = item.get_closest_marker("django_db")
-    if marker is not None and "owner" in (marker.kwargs.get("databases") or ()):
+    # After the session's last test the test database is already dropped (and no test needs the schedules).
+    if nextitem is not None and marker is not None and "owner" in (marker.kwargs.get("databases") or ()):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
@@ -127,7 +128,7 @@ def _schedules_reinstall() -> None:
     apps_now = loader.project_state().apps
     with connections["owner"].schema_editor() as editor:
         for (app_label, _name), migration in sorted(loader.disk_migrations.items()):
-            if app_label not in ("approvals", "metrics", "retention"):
+            if app_label not in ("approvals", "feedback", "metrics", "retention"):
                 continue
             for operation in migration.operations:
                 if isinstance(operation, RunPython) and operation.code.__name__ == "schedule":
