@@ -203,6 +203,7 @@ class Redactor:
         self.leniency = LENIENCIES[leniency]
         self.counts: Counter[str] = Counter(dict.fromkeys(KINDS, 0))
         self._cache: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[tuple[str, int], ...]]] = {}
+        self._windows: dict[str, tuple[tuple[int, int], ...]] = {}  # phone spans by window (_phones_in)
         self._found: defaultdict[str, int] = defaultdict(int)  # replaced so far in the text being redacted
 
     def settings(self) -> dict:
@@ -302,32 +303,46 @@ class Redactor:
     def _phones_in(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """Phone numbers in text[start:end], as spans of `text`.
 
+        A window's phones depend on the window's text alone, and the matcher is most of an export's time: a
+        window seen before (a support line in every signature, a customer's number quoted back) is looked up.
+        """
+        window = text[start:end]
+        spans = self._windows.get(window)
+        if spans is None:
+            spans = self._phones_in_window(window)
+            if len(self._windows) >= _CACHE_ENTRIES:
+                del self._windows[next(iter(self._windows))]
+            self._windows[window] = spans
+        return [(start + span_start, start + span_end) for span_start, span_end in spans]
+
+    def _phones_in_window(self, window: str) -> tuple[tuple[int, int], ...]:
+        """Spans of the phone numbers in `window`.
+
         The matcher reads the window with what must survive blanked out (same length, so offsets hold): it never
         sees a date, a price or a tracking number, and it does not run when no run of digits is left. Regions are
         tried in order until one finds a number: an international number is found by the first.
         """
-        window = text[start:end]
-        pieces, last = [], 0
-        for match in _PROTECTED_RE.finditer(window):
-            pieces.append(window[last : match.start()])
-            pieces.append(" " * (match.end() - match.start()))
-            last = match.end()
-        if pieces:
-            window = "".join(pieces) + window[last:]
+        blanked = _PROTECTED_RE.sub(_blank, window)
+        if blanked != window:
+            window = blanked
             if not _PHONE_GATE_RE.search(window):
-                return []
+                return ()
         found: set[tuple[int, int]] = set()
         for region in self.regions:
             for match in phonenumbers.PhoneNumberMatcher(window, region, leniency=self.leniency):
-                found.add((start + match.start, start + match.end))
-            if found and _all_digit_runs_covered(window, start, found):
+                found.add((match.start, match.end))
+            if found and _all_digit_runs_covered(window, 0, found):
                 break
         kept: list[tuple[int, int]] = []
         # Widest first, so a number found whole by one region wins over a part of it found by another.
         for span in sorted(found, key=lambda span: (span[0], -span[1])):
             if not kept or span[0] >= kept[-1][1]:
                 kept.append(span)
-        return kept
+        return tuple(kept)
+
+
+def _blank(match: re.Match) -> str:
+    return " " * (match.end() - match.start())
 
 
 # Context kept around a run of digits: the words a date, a price or a time continues into ("9:30 AM", "12.50
