@@ -274,6 +274,10 @@ HOTDASH_EXPORT_KEEP_DAYS = env.int("HOTDASH_EXPORT_KEEP_DAYS", default=30)
 HOTDASH_EXPORT_CHUNK_ROWS = env.int("HOTDASH_EXPORT_CHUNK_ROWS", default=5000)
 HOTDASH_EXPORT_PHONE_REGIONS = env.list("HOTDASH_EXPORT_PHONE_REGIONS", default=["US", "GB", "CA", "DE", "FR", "BR"])
 HOTDASH_EXPORT_PHONE_LENIENCY = env.str("HOTDASH_EXPORT_PHONE_LENIENCY", default="valid")
+# Processes that redact an export's chunks in parallel: unset for one per CPU, 0 or 1 to redact in the exporting
+# process, which exports of fewer than HOTDASH_EXPORT_WORKERS_MIN_ROWS rows always do.
+HOTDASH_EXPORT_WORKERS = env.int("HOTDASH_EXPORT_WORKERS", default=None)
+HOTDASH_EXPORT_WORKERS_MIN_ROWS = env.int("HOTDASH_EXPORT_WORKERS_MIN_ROWS", default=20_000)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("HOTDASH_ACCESS_TOKEN_MINUTES", default=15)),

@@ -129,7 +129,7 @@ def _schedules_reinstall() -> None:
     apps_now = loader.project_state().apps
     with connections["owner"].schema_editor() as editor:
         for (app_label, _name), migration in sorted(loader.disk_migrations.items()):
-            if app_label not in ("approvals", "metrics", "retention"):
+            if app_label not in ("approvals", "feedback", "metrics", "retention"):
                 continue
             for operation in migration.operations:
                 if isinstance(operation, RunPython) and operation.code.__name__ == "schedule":

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
@@ -55,8 +55,15 @@ _CARD_RE = re.compile(
     r"(?<![\d.,-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5})(?![\d]|[.,-]\d)"
 )
 
-# Runs of at least six digits, separators allowed: anything shorter is no phone number in our regions.
-_PHONE_GATE_RE = re.compile(r"\d(?:[\s().\-/]{0,3}\d){5,}")
+# Runs of at least six digits, separators allowed: shorter runs are too often SKUs, postcodes and counts (and a
+# German number of four or five digits is the only valid one that short). The separators are every one
+# phonenumbers' matcher accepts between digits (its VALID_PUNCTUATION, spaces of every kind): a narrower set
+# here would let the gate skip numbers the matcher finds, such as 415–555–2671 with en dashes.
+_PHONE_SEPARATORS = (
+    "\\s\u00ad\u200b\u2060().\\-/~\\[\\]\u2010-\u2015\u2212\u30fc\uff0d-\uff0f\uff08\uff09\uff3b\uff3d\u2053\u223c\uff5e"
+)
+_PHONE_GATE_RE = re.compile(r"\d(?:[" + _PHONE_SEPARATORS + r"]{0,3}\d){5,}")
+_CARD_SEPARATORS_RE = re.compile(r"[ -]")
 
 # What must survive, and what the phone matcher would otherwise take for a number.
 _PROTECTED_RE = re.compile(
@@ -91,6 +98,10 @@ _NAME_KEY_RE = re.compile(
     r"(?:(?:first|last|full|middle|given|family|display)_?)?(?:name|surname)$",
     re.IGNORECASE,
 )
+# Texts up to this length are remembered, the last _CACHE_ENTRIES of them (about 2 MB at most).
+_CACHED_TEXT_MAX = 256
+_CACHE_ENTRIES = 4096
+
 # Not worth a name pattern of its own: initials would redact every "a" and "I".
 _MIN_NAME_PART = 2
 
@@ -139,7 +150,7 @@ def _card_brand_length_ok(digits: str) -> bool:
 
 
 def card_number_is_card(candidate: str) -> bool:
-    digits = re.sub(r"[ -]", "", candidate)
+    digits = _CARD_SEPARATORS_RE.sub("", candidate)
     return 13 <= len(digits) <= 19 and _card_brand_length_ok(digits) and _luhn_valid(digits)
 
 
@@ -191,6 +202,9 @@ class Redactor:
         self.leniency_name = leniency
         self.leniency = LENIENCIES[leniency]
         self.counts: Counter[str] = Counter(dict.fromkeys(KINDS, 0))
+        self._cache: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[tuple[str, int], ...]]] = {}
+        self._windows: dict[str, tuple[tuple[int, int], ...]] = {}  # phone spans by window (_phones_in)
+        self._found: defaultdict[str, int] = defaultdict(int)  # replaced so far in the text being redacted
 
     def settings(self) -> dict:
         return {"phone_regions": list(self.regions), "phone_leniency": self.leniency_name}
@@ -198,6 +212,28 @@ class Redactor:
     def redact(self, text: str | None, names: tuple[str, ...] = ()) -> str | None:
         if not text:
             return text
+        # The same text with the same names always redacts the same way: short texts (labels, notes, canned
+        # replies such as "Thanks, that solved it!") repeat in real traffic and are looked up instead.
+        cacheable = len(text) <= _CACHED_TEXT_MAX
+        if cacheable:
+            hit = self._cache.get((text, names))
+            if hit is not None:
+                redacted, found = hit
+                for kind, count in found:
+                    self.counts[kind] += count
+                return redacted
+        self._found = defaultdict(int)
+        redacted = self._redact(text, names)
+        found = tuple((kind, count) for kind, count in self._found.items() if count)
+        for kind, count in found:
+            self.counts[kind] += count
+        if cacheable:
+            if len(self._cache) >= _CACHE_ENTRIES:
+                del self._cache[next(iter(self._cache))]  # the oldest entry: memory stays bounded
+            self._cache[(text, names)] = (redacted, found)
+        return redacted
+
+    def _redact(self, text: str, names: tuple[str, ...]) -> str:
         if "@" in text:
             text = self._sub(_EMAIL_RE, EMAIL, "email", text)
         if _IPV4_GATE_RE.search(text):
@@ -215,7 +251,7 @@ class Redactor:
 
     def _sub(self, pattern: re.Pattern, replacement: str, kind: str, text: str) -> str:
         text, count = pattern.subn(replacement, text)
-        self.counts[kind] += count
+        self._found[kind] += count
         return text
 
     def _sub_ipv4(self, text: str) -> str:
@@ -226,7 +262,7 @@ class Redactor:
                 ipaddress.IPv4Address(match.group())
             except ValueError:
                 return match.group()
-            self.counts["ip"] += 1
+            self._found["ip"] += 1
             return IP
 
         return _IPV4_RE.sub(replace, text)
@@ -241,7 +277,7 @@ class Redactor:
                 ipaddress.IPv6Address(candidate)
             except ValueError:
                 return candidate
-            self.counts["ip"] += 1
+            self._found["ip"] += 1
             return IP
 
         return _IPV6_RE.sub(replace, text)
@@ -250,7 +286,7 @@ class Redactor:
         def replace(match: re.Match) -> str:
             if not card_number_is_card(match.group()):
                 return match.group()
-            self.counts["card"] += 1
+            self._found["card"] += 1
             return CARD
 
         return _CARD_RE.sub(replace, text)
@@ -261,38 +297,52 @@ class Redactor:
             spans.extend(self._phones_in(text, start, end))
         for start, end in reversed(spans):
             text = text[:start] + PHONE + text[end:]
-        self.counts["phone"] += len(spans)
+        self._found["phone"] += len(spans)
         return text
 
     def _phones_in(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """Phone numbers in text[start:end], as spans of `text`.
 
+        A window's phones depend on the window's text alone, and the matcher is most of an export's time: a
+        window seen before (a support line in every signature, a customer's number quoted back) is looked up.
+        """
+        window = text[start:end]
+        spans = self._windows.get(window)
+        if spans is None:
+            spans = self._phones_in_window(window)
+            if len(self._windows) >= _CACHE_ENTRIES:
+                del self._windows[next(iter(self._windows))]
+            self._windows[window] = spans
+        return [(start + span_start, start + span_end) for span_start, span_end in spans]
+
+    def _phones_in_window(self, window: str) -> tuple[tuple[int, int], ...]:
+        """Spans of the phone numbers in `window`.
+
         The matcher reads the window with what must survive blanked out (same length, so offsets hold): it never
         sees a date, a price or a tracking number, and it does not run when no run of digits is left. Regions are
         tried in order until one finds a number: an international number is found by the first.
         """
-        window = text[start:end]
-        pieces, last = [], 0
-        for match in _PROTECTED_RE.finditer(window):
-            pieces.append(window[last : match.start()])
-            pieces.append(" " * (match.end() - match.start()))
-            last = match.end()
-        if pieces:
-            window = "".join(pieces) + window[last:]
+        blanked = _PROTECTED_RE.sub(_blank, window)
+        if blanked != window:
+            window = blanked
             if not _PHONE_GATE_RE.search(window):
-                return []
+                return ()
         found: set[tuple[int, int]] = set()
         for region in self.regions:
             for match in phonenumbers.PhoneNumberMatcher(window, region, leniency=self.leniency):
-                found.add((start + match.start, start + match.end))
-            if found and _all_digit_runs_covered(window, start, found):
+                found.add((match.start, match.end))
+            if found and _all_digit_runs_covered(window, 0, found):
                 break
         kept: list[tuple[int, int]] = []
         # Widest first, so a number found whole by one region wins over a part of it found by another.
         for span in sorted(found, key=lambda span: (span[0], -span[1])):
             if not kept or span[0] >= kept[-1][1]:
                 kept.append(span)
-        return kept
+        return tuple(kept)
+
+
+def _blank(match: re.Match) -> str:
+    return " " * (match.end() - match.start())
 
 
 # Context kept around a run of digits: the words a date, a price or a time continues into ("9:30 AM", "12.50

@@ -14,13 +14,21 @@ from django.db import connection
 
 from feedback.exports.filters import GOLD, ExportFilters
 
+# Timestamps leave as ISO 8601 text in UTC, as Python's isoformat() writes it (microseconds only when there are
+# some): PostgreSQL formats them faster than the client parses and formats them again. jsonb leaves as text.
+_ISO = (
+    "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+    " || CASE WHEN extract(microseconds FROM {col})::bigint %% 1000000 = 0 THEN ''"
+    " ELSE to_char({col} AT TIME ZONE 'UTC', '.US') END || '+00:00'"
+)
 # Column lists and tables are constants; only values from the filters are bound as parameters.
 _DRAFTS_SELECT = (
-    "SELECT id, conversation_id, created_at, input_text, model_draft, safe_to_send, labels, rubric, notes, meta"
-    " FROM agent_feedback"
+    "SELECT id, conversation_id, " + _ISO.format(col="created_at") + ", input_text, model_draft, safe_to_send,"  # noqa: S608 - constant text
+    " labels, rubric::text, notes, meta::text FROM agent_feedback"
 )
 _GOLD_SELECT = (
-    "SELECT id, conversation_id, source_message_id, approved_at, question, reply, tags FROM support_curated_replies"
+    "SELECT id, conversation_id, source_message_id, " + _ISO.format(col="approved_at") + ", question, reply, tags"  # noqa: S608 - constant text
+    " FROM support_curated_replies"
 )
 
 

@@ -24,8 +24,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from feedback.exports.filters import GOLD, ExportFilters, ExportInputError, export_format_parse
-from feedback.exports.redaction import Redactor, names_from_meta
+from feedback.exports.filters import ExportFilters, ExportInputError, export_format_parse
+from feedback.exports.records import RedactionPool, records_redact, redaction_workers
+from feedback.exports.redaction import Redactor
 from feedback.exports.selectors import export_rows, export_rows_count
 from feedback.exports.writers import EXTENSIONS, SCHEMA_VERSION, WRITERS, columns
 from feedback.models import ExportStatus, TrainingExport
@@ -97,41 +98,6 @@ def export_output_check(path: Path) -> Path:
     return path
 
 
-def _draft_record(row: tuple, redactor: Redactor) -> dict:
-    id_, conversation_id, created_at, input_text, model_draft, safe, labels, rubric, notes, meta = row
-    # Django's connection hands jsonb over as text (its JSONField parses it); so do we.
-    rubric = json.loads(rubric) if rubric else None
-    # Most rows name nobody: the text is searched before it is parsed.
-    names = names_from_meta(json.loads(meta)) if meta and "name" in meta else ()
-    redact = redactor.redact
-    return {
-        "id": id_,
-        "conversation_id": conversation_id,
-        "created_at": created_at,
-        "input_text": redact(input_text, names),
-        "model_draft": redact(model_draft, names),
-        "safe_to_send": safe,
-        "labels": [redact(label, names) for label in labels],
-        # {} means not scored yet: null, like every other missing value.
-        "rubric": {key: rubric.get(key) for key in ("clarity", "accuracy", "tone")} if rubric else None,
-        "notes": redact(notes, names),
-    }
-
-
-def _gold_record(row: tuple, redactor: Redactor) -> dict:
-    id_, conversation_id, source_message_id, approved_at, question, reply, tags = row
-    redact = redactor.redact
-    return {
-        "id": id_,
-        "conversation_id": conversation_id,
-        "source_message_id": source_message_id,
-        "approved_at": approved_at,
-        "question": redact(question),
-        "reply": redact(reply),
-        "tags": [redact(tag) for tag in tags],
-    }
-
-
 def _file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as file:
@@ -162,7 +128,7 @@ def training_export_write(
     Reads as the service role in one transaction (one snapshot: the rows counted are the rows written).
     """
     chunk_rows = settings.HOTDASH_EXPORT_CHUNK_ROWS
-    record = _gold_record if filters.dataset == GOLD else _draft_record
+    dataset = filters.dataset
     started_at = timezone.now()
     written = 0
 
@@ -172,17 +138,29 @@ def training_export_write(
             total = export_rows_count(filters)
             if progress is not None:
                 progress(0, total)
-            writer = WRITERS[export_format](file, filters.dataset)
+            chunks = export_rows(filters, chunk_rows=chunk_rows)
+            workers = redaction_workers(
+                settings.HOTDASH_EXPORT_WORKERS, settings.HOTDASH_EXPORT_WORKERS_MIN_ROWS, total
+            )
+            pool = RedactionPool(redactor, workers=workers) if workers else None
+            redacted = (
+                pool.map(dataset, chunks) if pool
+                else ((records_redact(dataset, rows, redactor), len(rows)) for rows in chunks)
+            )
+            writer = WRITERS[export_format](file, dataset)
             try:
-                for rows in export_rows(filters, chunk_rows=chunk_rows):
-                    writer.write([record(row, redactor) for row in rows])
-                    written += len(rows)
+                for records, size in redacted:
+                    writer.write(records)
+                    written += size
                     if progress is not None:
                         progress(written, total)
                 writer.close()  # parquet writes its last row group here, and may fail here
             except BaseException:
                 writer.abandon()
                 raise
+            finally:
+                if pool is not None:
+                    pool.close()
 
     _write_atomically(path, write)
     manifest = {

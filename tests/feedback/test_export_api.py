@@ -3,10 +3,12 @@
 import hashlib
 import io
 import time
+from datetime import timedelta
 
 import pyarrow.parquet as pq
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from demo.services import demo_data_seed
 from feedback.exports.writers import SCHEMAS
@@ -131,3 +133,45 @@ def test_bad_input_is_a_400_naming_the_field_and_queues_nothing(live_server, qa,
 def test_an_unknown_export_is_a_404(live_server, qa):
     assert qa.get("/exports/999/").status_code == 404
     assert qa.get("/exports/999/download/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "owner"])
+def test_old_files_are_pruned_daily_by_beat_through_a_worker(celery_worker, export_dir):
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    from feedback.tasks import training_exports_prune_task
+
+    # given the schedule that migrate installs
+    call_command("migrate", "feedback", "0011_training_feedback_stream", verbosity=0)
+    assert not PeriodicTask.objects.filter(task="feedback.tasks.training_exports_prune_task").exists()
+    call_command("migrate", "feedback", verbosity=0)
+    task = PeriodicTask.objects.get(task="feedback.tasks.training_exports_prune_task")
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week, str(task.crontab.timezone)) == (
+        "30", "3", "*", "UTC"
+    )
+    # and an export finished 31 days ago (30 are kept) next to one finished yesterday
+    now = timezone.now()
+    paths = {}
+    with acting_as(Role.SERVICE):
+        for age in (31, 1):
+            path = export_dir / f"training-drafts-beat-{age}.jsonl"
+            path.write_text("{}\n")
+            path.with_name(path.name + ".manifest.json").write_text("{}")
+            paths[age] = path
+            TrainingExport.objects.create(
+                format="jsonl", requested_by="test", status="succeeded", file_path=str(path),
+                finished_at=now - timedelta(days=age),
+            )
+
+    # when the worker runs the task beat sends
+    assert training_exports_prune_task.delay().get(timeout=60) == 1
+
+    # then only the old file and its manifest are gone, and its row says when
+    assert not paths[31].exists() and not paths[31].with_name(paths[31].name + ".manifest.json").exists()
+    assert paths[1].exists()
+    with acting_as(Role.QA):
+        old = TrainingExport.objects.get(file_path__isnull=True)
+    assert old.pruned_at is not None and old.finished_at < now - timedelta(days=30)
+    paths[1].unlink()
+    paths[1].with_name(paths[1].name + ".manifest.json").unlink()

@@ -38,6 +38,13 @@ REDACTED = [
     ("landline 020 7946 0958.", (), f"landline {P}."),
     ("+1-202-555-0173 or 1-800-555-0199", (), f"{P} or {P}"),
     ("tel:+14155552671", (), f"tel:{P}"),
+    # separators the phone matcher accepts and a prefilter must not skip: dashes of every width, full-width
+    # brackets and hyphens, no-break and zero-width spaces
+    ("call 415–555–2671 tonight", (), f"call {P} tonight"),
+    ("Rückruf: 030—1234567 bitte", (), f"Rückruf: {P} bitte"),
+    ("（415）555－2671", (), P),
+    ("ring 415\u200b555\u200b2671 now", (), f"ring {P} now"),
+    ("tel. +44\u00a020\u00a07946\u00a00958", (), f"tel. {P}"),
     # payment cards that pass Luhn, in the layouts people type
     ("card 4111 1111 1111 1111 exp 12/27", (), f"card {C} exp 12/27"),
     ("paid with 5555-5555-5555-4444", (), f"paid with {C}"),
@@ -99,6 +106,8 @@ SURVIVES = [
     "mac 00:1A:2B:3C:4D:5E",
     "std::vector and a::b",
     "Windows build 10.0.19041.1 and 300.168.1.1",
+    # a dash inside a number that is neither a phone nor a card, next to a date
+    "Order 1234–5678 dated 05.10.1986",
     # names appear only when the row's meta names someone
     "Jane Whitaker is a character in our ad",
 ]
@@ -128,6 +137,30 @@ def test_counts_are_kept_per_kind(redactor):
     redactor.redact("from 10.0.0.1, call 030 1234567, Jane", ("Jane",))
 
     assert dict(redactor.counts) == {"email": 2, "phone": 1, "card": 1, "ip": 1, "name": 1}
+
+
+def test_a_text_seen_again_is_redacted_and_counted_again(redactor):
+    # Short texts are remembered (labels, notes, canned replies repeat); each occurrence still counts.
+    text = "call +44 20 7946 0958 or mail a@b.io"
+
+    first, second = redactor.redact(text), redactor.redact(text)
+
+    assert first == second == f"call {P} or mail {E}"
+    assert (redactor.counts["phone"], redactor.counts["email"]) == (2, 2)
+
+
+def test_the_same_text_with_other_names_is_redacted_for_those_names(redactor):
+    assert redactor.redact("Hi Jane, hi Tom", ("Jane",)) == f"Hi {N}, hi Tom"
+    assert redactor.redact("Hi Jane, hi Tom", ("Tom",)) == f"Hi Jane, hi {N}"
+    assert redactor.redact("Hi Jane, hi Tom") == "Hi Jane, hi Tom"
+    assert redactor.counts["name"] == 2
+
+
+def test_a_long_text_is_redacted_each_time_without_the_cache(redactor):
+    text = "Please call +44 20 7946 0958. " + "The parcel is on its way. " * 20
+
+    assert redactor.redact(text) == redactor.redact(text) == text.replace("+44 20 7946 0958", P)
+    assert redactor.counts["phone"] == 2
 
 
 def test_leniency_is_a_setting():

@@ -142,6 +142,52 @@ def test_personal_data_is_redacted_in_the_file_and_counted_in_the_manifest(tmp_p
     assert manifest_of(path)["redactions"] == {"email": 1, "phone": 1, "card": 1, "ip": 1, "name": 2}
 
 
+def test_a_name_under_a_meta_key_in_any_case_is_redacted(tmp_path):
+    # given names under keys spelled "CustomerName" and "NAME" (the key pattern ignores case; so must the
+    # cheap test that skips parsing meta for rows that name nobody)
+    with acting_as(Role.SERVICE):
+        AgentFeedbackFactory(
+            input_text="Jane Whitaker here, Tomasz is my husband",
+            model_draft="Hi Jane!",
+            meta={"CustomerName": "Jane Whitaker", "recipient": {"NAME": "Tomasz"}},
+            safe_to_send=True,
+        )
+
+    (row,) = jsonl_rows(export(tmp_path, "names.jsonl"))
+
+    assert row["input_text"] == "[NAME_REDACTED] here, [NAME_REDACTED] is my husband"
+    assert row["model_draft"] == "Hi [NAME_REDACTED]!"
+
+
+@pytest.mark.parametrize("export_format", ["jsonl", "csv", "parquet"])
+def test_redaction_workers_write_the_same_bytes_and_counts_as_one_process(settings, tmp_path, export_format):
+    # given drafts with every kind of personal data, read two at a time (so several chunks are in flight)
+    with acting_as(Role.SERVICE):
+        for i in range(9):
+            AgentFeedbackFactory(
+                input_text=f"I'm Jane Whitaker, jane{i}@example.com, card 4111 1111 1111 1111, order #{4000 + i}",
+                model_draft=f"We'll call +44 20 7946 09{i:02d} from 203.0.113.{i} on 2026-05-03 08:00.",
+                notes="Good tone" if i % 2 else None,
+                labels=["pii", f"batch-{i % 3}"],
+                meta={"customer_name": "Jane Whitaker"},
+                safe_to_send=bool(i % 3),
+            )
+    settings.HOTDASH_EXPORT_CHUNK_ROWS = 2
+
+    # when the same export runs in process and with two redaction workers
+    settings.HOTDASH_EXPORT_WORKERS = 0
+    alone = export(tmp_path, f"alone.{export_format}", "--format", export_format)
+    settings.HOTDASH_EXPORT_WORKERS, settings.HOTDASH_EXPORT_WORKERS_MIN_ROWS = 2, 0
+    pooled = export(tmp_path, f"pooled.{export_format}", "--format", export_format)
+
+    # then the files are the same bytes, rows in id order, and the manifests count the same replacements
+    assert sha256(alone) == sha256(pooled) == manifest_of(pooled)["sha256"]
+    assert manifest_of(alone)["redactions"] == manifest_of(pooled)["redactions"] == {
+        "email": 9, "phone": 9, "card": 9, "ip": 9, "name": 9,
+    }
+    assert manifest_of(pooled)["rows"] == 9
+
+
 def test_a_failed_export_is_marked_failed_with_its_reason_and_leaves_no_file(tmp_path, settings):
     # given a draft whose rubric the parquet schema cannot hold, after other rows that were already written
     settings.HOTDASH_EXPORT_CHUNK_ROWS = 1
