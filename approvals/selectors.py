@@ -64,5 +64,9 @@ def approval_pending_choices(column: str) -> list[str]:
     return cache.get_or_set(f"approvals:pending-{column}-choices", distinct_values, CHOICES_CACHE_SECONDS)
 
 
-def approval_decision_for(approval: AgentApproval) -> ApprovalDecision | None:
-    return ApprovalDecision.objects.filter(approval=approval).first()
+def approval_decision_of(approval: AgentApproval) -> ApprovalDecision | None:
+    """The approval's audit row, if it was decided; loaded with it when read with select_related("decision")."""
+    try:
+        return approval.decision
+    except ApprovalDecision.DoesNotExist:
+        return None

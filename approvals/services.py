@@ -330,22 +330,34 @@ FOR UPDATE OF a SKIP LOCKED
 """
 
 
+_LEASE_CLAIM_SQL = """
+WITH claimed AS (
+    INSERT INTO approval_leases (approval_id, holder, expires_at) VALUES (%(id)s, %(holder)s, %(until)s)
+    ON CONFLICT (approval_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+    WHERE approval_leases.holder = excluded.holder OR approval_leases.expires_at <= clock_timestamp()
+    RETURNING holder, expires_at
+)
+SELECT holder, expires_at FROM claimed
+UNION ALL
+SELECT holder, expires_at FROM approval_leases WHERE approval_id = %(id)s AND NOT EXISTS (SELECT FROM claimed)
+"""
+
+
 def approval_lease_claim(*, approval_id: int, holder: str) -> ApprovalLease:
     """Claim (or renew) the lease on an approval the operator has open; returns the lease as it stands.
 
     A lease held by someone else and still running is left alone and returned, so the page can say who.
+    One statement (so no transaction of its own is needed): the claim, or when someone else holds the
+    lease, their row as the statement's snapshot saw it; the item page opens it on every view.
     """
     expires_at = timezone.now() + timedelta(seconds=settings.HOTDASH_APPROVAL_LEASE_SECONDS)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO approval_leases (approval_id, holder, expires_at) VALUES (%(id)s, %(holder)s, %(until)s)
-            ON CONFLICT (approval_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-            WHERE approval_leases.holder = excluded.holder OR approval_leases.expires_at <= clock_timestamp()
-            """,
-            {"id": approval_id, "holder": holder, "until": expires_at},
-        )
+    with connection.cursor() as cursor:
+        cursor.execute(_LEASE_CLAIM_SQL, {"id": approval_id, "holder": holder, "until": expires_at})
+        row = cursor.fetchone()
+    if row is None:
+        # A concurrent claim inserted the row after this statement's snapshot was taken: read it now.
         return ApprovalLease.objects.get(approval_id=approval_id)
+    return ApprovalLease(approval_id=approval_id, holder=row[0], expires_at=row[1])
 
 
 def approval_next_claim(*, holder: str, exclude: list[int] | None = None) -> AgentApproval | None:
