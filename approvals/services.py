@@ -27,6 +27,7 @@ from approvals.models import (
 )
 from approvals.realtime import approvals_changed_publish
 from approvals.sdk_state import run_state_read
+from approvals.selectors import approval_queue_stats_forget
 from hotdash import inputs
 from hotdash.db_context import Role, acting_as
 from hotdash.errors import Conflict, Invalid, NotFound
@@ -91,6 +92,7 @@ def approval_create(
                     expires_at=now + timedelta(seconds=ttl),
                 )
             approval.refresh_from_db(fields=["agent", "tool_names"])
+            _queue_changed()
             return approval, True
         except IntegrityError:
             # Posted twice at the same moment: the other request created it.
@@ -129,6 +131,13 @@ WITH decided AS (
 )
 SELECT {_DECIDED_COLUMNS} FROM decided ORDER BY id
 """  # noqa: S608
+
+
+def _queue_changed() -> None:
+    """The queue's shared counts are forgotten now and again after commit: a reader between the two (whose
+    snapshot predates this write) may keep the old counts, for QUEUE_STATS_SECONDS at most."""
+    approval_queue_stats_forget()
+    transaction.on_commit(approval_queue_stats_forget, robust=True)
 
 
 def _decided_from_rows(rows: list[tuple]) -> list[AgentApproval]:
@@ -182,6 +191,7 @@ def _decide_rows(
         decided_ids = [approval.pk for approval in decided]
         # robust: the decision is committed whatever happens to the wake-up call (waiters re-read anyway).
         transaction.on_commit(lambda: approvals_changed_publish(decided_ids), robust=True)
+        _queue_changed()
     return decided
 
 
@@ -300,6 +310,7 @@ def approvals_expire(
                 for approval_id in expired
             )
             transaction.on_commit(lambda: approvals_changed_publish(expired), robust=True)
+            _queue_changed()
     return expired
 
 

@@ -84,7 +84,7 @@ def load(owner: psycopg.Connection, rows: int) -> None:
         print(f"agent_feedback: {rows:,} annotated drafts present, reused", flush=True)
         return
     started = time.perf_counter()
-    owner.execute("TRUNCATE agent_feedback")
+    owner.execute("TRUNCATE agent_feedback CASCADE")  # the gold set and annotations refer to drafts
     chunk = 200_000
     for first in range(1, rows + 1, chunk):
         with owner.transaction():
@@ -136,13 +136,19 @@ def measure(kind: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    from benchmarks.figures import Figures, arguments
+
+    parser = arguments(argparse.ArgumentParser())
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--child", choices=["copy", *FORMATS], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child)
         return
+    if args.scale:
+        # A tenth of the scale: every annotated draft of a million-row table is what an export reads.
+        args.rows = [max(args.scale // 10, 100)]
+    figures = Figures("export_training", args, scale={"drafts": args.rows})
 
     owner = psycopg.connect(os.environ["DATABASE_OWNER_URL"], autocommit=True)
     print("| drafts | what | rows/s | % of COPY's rate | seconds | file MB | peak RSS MB |")
@@ -162,7 +168,12 @@ def main() -> None:
             lines.append(f"| {rows:,} | export {kind} (redacted) | {rate:,.0f} | {100 * rate / copy_rate:.0f} %"
                          f" | {result['seconds']:.1f} | {result['bytes'] / 1e6:.1f} | {result['peak_rss_mb']:.0f} |")
             print(lines[-1], flush=True)
+            figures.add(f"export {kind} of {rows:,} drafts (redacted)", rate, unit="rows/s", baseline=copy_rate,
+                        baseline_name="COPY (SELECT ...) TO STDOUT")
+            figures.add(f"export {kind} of {rows:,} drafts: peak RSS", result["peak_rss_mb"], unit="MB",
+                        baseline=copy["peak_rss_mb"], baseline_name="COPY")
         print(f"redactions at {rows:,}: {result['redactions']}", flush=True)
+    figures.write()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import json
 import math
 import os
 import platform
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -59,6 +60,8 @@ class Figures:
             target: str | None = None, met: bool | None = None, note: str | None = None) -> dict:
         """One figure: `samples` (and `baseline`) are a number or a list of numbers from repeated runs."""
         own, base = summary(samples), summary(baseline)
+        if met is None and own and target:
+            met = target_met(target, own["median"])
         ratio = None
         if own and base and base["median"]:
             ratio = round(own["median"] / base["median"], 3)
@@ -72,6 +75,19 @@ class Figures:
             entry["note"] = note
         self.figures.append(entry)
         return entry
+
+    def add_rows(self, rows: dict, *, unit: str = "ms", baselines: dict[str, str] | None = None) -> None:
+        """Figures from what a benchmark printed as rows: {name: (samples, target[, unit])}.
+
+        `baselines` maps a row to the row that is its baseline (that row is not added on its own).
+        """
+        baselines = baselines or {}
+        for name, (samples, target, *own_unit) in rows.items():
+            if name in baselines.values():
+                continue
+            base = baselines.get(name)
+            self.add(name, samples, unit=own_unit[0] if own_unit else unit, target=target or None,
+                     baseline=rows[base][0] if base in rows else None, baseline_name=base)
 
     def write(self, path: str | None = None) -> None:
         path = path or self.path
@@ -88,6 +104,16 @@ class Figures:
         }
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(json.dumps(out, indent=2, default=str) + "\n")
+
+
+def target_met(target: str, median: float) -> bool | None:
+    """Whether a median meets a target written as "< 20 ms", ">= 500", "≥ 10 items/s"; None if not of that form."""
+    match = re.match(r"\s*(<=|>=|<|>|≤|≥)\s*([\d,.]+)", target)
+    if not match:
+        return None
+    bound = float(match.group(2).replace(",", ""))
+    return {"<": median < bound, "<=": median <= bound, "≤": median <= bound,
+            ">": median > bound, ">=": median >= bound, "≥": median >= bound}[match.group(1)]
 
 
 def machine() -> dict:

@@ -27,6 +27,8 @@ from pathlib import Path
 import django
 import psycopg
 
+from benchmarks.figures import Figures, arguments
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotdash.settings")
 
 LOAD_CHUNK = 200_000
@@ -44,7 +46,7 @@ def load(owner: psycopg.Connection, rows: int, expired: int) -> None:
                 " 'data', 20 + i %% 150,"
                 " CASE WHEN i <= %(expired)s THEN now() - interval '61 days' - (i %% 1440) * interval '1 minute'"
                 " ELSE now() - (i %% 1440) * interval '1 minute' END"
-                " FROM generate_series(%(start)s, %(stop)s) i",
+                " FROM generate_series(%(start)s::int, %(stop)s::int) i",
                 {"expired": expired, "start": start + 1, "stop": min(start + LOAD_CHUNK, rows)},
             )
     owner.execute("VACUUM ANALYZE agent_queries")
@@ -103,10 +105,13 @@ def psql_copy(owner_url: str, target: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = arguments(argparse.ArgumentParser())
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--expired", type=int, default=1_000_000)
     args = parser.parse_args()
+    if args.scale:
+        args.rows, args.expired = args.scale, max(args.scale // 10, 1)
+    figures = Figures("retention", args, scale={"rows": args.rows, "expired": args.expired})
     owner_url = os.environ["DATABASE_OWNER_URL"]
     scratch = Path(tempfile.mkdtemp(prefix="hotdash-bench-retention-"))
     os.environ["HOTDASH_BACKUP_DIR"] = str(scratch / "backups")
@@ -127,6 +132,8 @@ def main() -> None:
         print(f"  ours {args.rows / ours:,.0f} rows/s ({ours:.1f}s, {run.files[0].bytes / 2**20:.0f} MiB);"
               f" psql \\copy {args.rows / plain:,.0f} rows/s ({plain:.1f}s); psql \\copy | gzip -3"
               f" {args.rows / gzipped:,.0f} rows/s ({gzipped:.1f}s); ours / plain = {plain / ours:.0%}")
+        figures.add("backup", args.rows / ours, unit="rows/s", baseline=args.rows / gzipped,
+                    baseline_name="psql \\copy | gzip -3", target=f">= {0.7 * args.rows / gzipped:.0f}")
 
         print(f"2. retention of {args.expired:,} expired rows (size before {table_size(owner)})")
         started = time.perf_counter()
@@ -135,6 +142,7 @@ def main() -> None:
         connections.close_all()
         deleted = report["tables"]["agent_queries"]["deleted"]
         print(f"  deleted {deleted:,} in {took:.1f}s = {deleted / took:,.0f} rows/s; size after {table_size(owner)}")
+        retention_rate = deleted / took
         started = time.perf_counter()
         owner.execute("VACUUM agent_queries")
         print(f"  VACUUM {time.perf_counter() - started:.1f}s; size after vacuum {table_size(owner)}")
@@ -144,6 +152,7 @@ def main() -> None:
         restored = backup_restore(Path(report["directory"]))
         took = time.perf_counter() - started
         print(f"  restored {restored[0].inserted:,} rows in {took:.1f}s = {restored[0].inserted / took:,.0f} rows/s")
+        figures.add("restore of the retention run", restored[0].inserted / took, unit="rows/s")
 
         load(owner, args.rows, args.expired)
         print(f"4. one plain DELETE of the same {args.expired:,} rows (size before {table_size(owner)})")
@@ -159,8 +168,11 @@ def main() -> None:
         started = time.perf_counter()
         owner.execute("VACUUM agent_queries")
         print(f"  VACUUM {time.perf_counter() - started:.1f}s; size after vacuum {table_size(owner)}")
+        figures.add("retention (backed-up chunks)", retention_rate, unit="rows/s", baseline=deleted / took,
+                    baseline_name="one plain DELETE")
         owner.execute("TRUNCATE agent_queries")
     subprocess.run(["rm", "-rf", str(scratch)], check=True)
+    figures.write()
 
 
 if __name__ == "__main__":

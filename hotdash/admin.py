@@ -148,15 +148,18 @@ class LargeTablePaginator(Paginator):
     searched, it counts at most `count_exactly_up_to` + 1 rows (one bounded index scan, a few ms at any table
     size): a longer list says "more than 10,000" (templates/admin/pagination.html) and pages up to there, which
     is as deep as a person pages; a filter narrows it. `known_count`, when the caller has counted the list
-    already, is taken as it is. Pair with `show_full_result_count = False`, which drops the admin's second count.
+    already, is taken as it is; `count_up_to` lowers the bound for a filter that no index counts (one checked
+    row by row). Pair with `show_full_result_count = False`, which drops the admin's second count.
     """
 
     estimate_above = 100_000
     count_exactly_up_to = 10_000
 
-    def __init__(self, *args, known_count: int | None = None, **kwargs):
+    def __init__(self, *args, known_count: int | None = None, count_up_to: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.known_count = known_count
+        if count_up_to is not None:
+            self.count_exactly_up_to = count_up_to
         self.capped = False
 
     @cached_property
@@ -174,6 +177,8 @@ class LargeTablePaginator(Paginator):
         bounded = queryset.order_by()[: self.count_exactly_up_to + 1].count()
         self.capped = bounded > self.count_exactly_up_to
         return bounded
+
+
 
 
 def json_text(value) -> str:
