@@ -115,9 +115,6 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # A console that approves refunds: a session lasts one working day, not Django's two weeks.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
-# Sessions are read from Redis (written through to the database, which stays the record): one query less on
-# every admin page, which the approval queue counts (docs/benchmarks.md).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Content-Security-Policy (django-csp): scripts only from our own origin, so an injected <script> or onclick
 # never runs. Styles allow inline style attributes, which the admin's and Swagger UI's widgets set and which

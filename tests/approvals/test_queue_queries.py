@@ -44,9 +44,9 @@ def queue():
     return [queued(f"call_{i}", minutes_old=i % 9) for i in range(60)]
 
 
-# user, groups (its role), set_config (role and tenant), permissions (one query), table privileges (one query),
-# the page of rows; the queue's counts (header and page count at once) come from Redis, shared for 2 s.
-QUEUE_PAGE = 6
+# session, user, groups (its role), set_config (role and tenant), permissions (one query), table privileges
+# (one query), the page of rows; the queue's counts (header and page count at once) come from Redis, shared for 2 s.
+QUEUE_PAGE = 7
 
 
 @pytest.mark.parametrize(
@@ -109,16 +109,16 @@ def test_the_item_page_reads_the_approval_and_its_decision_in_one_statement(oper
 
     sent = statements(operator, reverse("admin:approvals_agentapproval_change", args=[approval.pk]))
 
-    # user, groups, set_config, permissions, privileges, the approval with its decision, the lease claim
-    assert len(sent) == 7, "\n".join(sent)
+    # session, user, groups, set_config, permissions, privileges, the approval with its decision, the lease claim
+    assert len(sent) == 8, "\n".join(sent)
     assert [sql for sql in sent if "agent_approvals" in sql and "approval_decisions" in sql]
 
 
 def test_the_live_counts_send_no_statement_beyond_the_request_s_own_while_shared(operator, queue):
     sent = statements(operator, STATS_URL)
 
-    # user, groups, set_config, permissions, privileges
-    assert len(sent) == 5, "\n".join(sent)
+    # session, user, groups, set_config, permissions, privileges
+    assert len(sent) == 6, "\n".join(sent)
 
 
 def test_a_filtered_list_longer_than_the_bound_says_more_than_and_reads_no_further(operator, queue, monkeypatch):
