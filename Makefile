@@ -26,9 +26,13 @@ fuzz: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 
-# make bench BENCH="rls_overhead --rows 1000000"; results and commands are kept in docs/benchmarks.md.
+# make bench [SCALE=1000000] [BENCH=a,b] [QUICK=1]: every benchmark of benchmarks/ (or a and b) at one scale, on a
+# database of its own; a table, bench/results.json and the generated section of docs/benchmarks.md.
+# make bench BENCH="rls_overhead --rows 1000000": one benchmark with its own options (figures printed only).
+SCALE ?=
+QUICK ?=
 bench: venv
-	$(PY) -m tools.devstack bench $(BENCH)
+	$(PY) -m tools.devstack bench $(if $(SCALE),--scale $(SCALE)) $(if $(QUICK),--quick) $(BENCH)
 
 # make dbhealth DBHEALTH="--fail-on critical": the health report of a freshly migrated database (CI runs it).
 dbhealth: venv

@@ -27,6 +27,7 @@ from approvals.models import (
 )
 from approvals.realtime import approvals_changed_publish
 from approvals.sdk_state import run_state_read
+from approvals.selectors import approval_queue_stats_forget
 from hotdash import inputs
 from hotdash.db_context import Role, acting_as
 from hotdash.errors import Conflict, Invalid, NotFound
@@ -91,6 +92,7 @@ def approval_create(
                     expires_at=now + timedelta(seconds=ttl),
                 )
             approval.refresh_from_db(fields=["agent", "tool_names"])
+            _queue_changed()
             return approval, True
         except IntegrityError:
             # Posted twice at the same moment: the other request created it.
@@ -129,6 +131,13 @@ WITH decided AS (
 )
 SELECT {_DECIDED_COLUMNS} FROM decided ORDER BY id
 """  # noqa: S608
+
+
+def _queue_changed() -> None:
+    """The queue's shared counts are forgotten now and again after commit: a reader between the two (whose
+    snapshot predates this write) may keep the old counts, for QUEUE_STATS_SECONDS at most."""
+    approval_queue_stats_forget()
+    transaction.on_commit(approval_queue_stats_forget, robust=True)
 
 
 def _decided_from_rows(rows: list[tuple]) -> list[AgentApproval]:
@@ -182,6 +191,7 @@ def _decide_rows(
         decided_ids = [approval.pk for approval in decided]
         # robust: the decision is committed whatever happens to the wake-up call (waiters re-read anyway).
         transaction.on_commit(lambda: approvals_changed_publish(decided_ids), robust=True)
+        _queue_changed()
     return decided
 
 
@@ -300,6 +310,7 @@ def approvals_expire(
                 for approval_id in expired
             )
             transaction.on_commit(lambda: approvals_changed_publish(expired), robust=True)
+            _queue_changed()
     return expired
 
 
@@ -330,22 +341,34 @@ FOR UPDATE OF a SKIP LOCKED
 """
 
 
+_LEASE_CLAIM_SQL = """
+WITH claimed AS (
+    INSERT INTO approval_leases (approval_id, holder, expires_at) VALUES (%(id)s, %(holder)s, %(until)s)
+    ON CONFLICT (approval_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+    WHERE approval_leases.holder = excluded.holder OR approval_leases.expires_at <= clock_timestamp()
+    RETURNING holder, expires_at
+)
+SELECT holder, expires_at FROM claimed
+UNION ALL
+SELECT holder, expires_at FROM approval_leases WHERE approval_id = %(id)s AND NOT EXISTS (SELECT FROM claimed)
+"""
+
+
 def approval_lease_claim(*, approval_id: int, holder: str) -> ApprovalLease:
     """Claim (or renew) the lease on an approval the operator has open; returns the lease as it stands.
 
     A lease held by someone else and still running is left alone and returned, so the page can say who.
+    One statement (so no transaction of its own is needed): the claim, or when someone else holds the
+    lease, their row as the statement's snapshot saw it; the item page opens it on every view.
     """
     expires_at = timezone.now() + timedelta(seconds=settings.HOTDASH_APPROVAL_LEASE_SECONDS)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO approval_leases (approval_id, holder, expires_at) VALUES (%(id)s, %(holder)s, %(until)s)
-            ON CONFLICT (approval_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-            WHERE approval_leases.holder = excluded.holder OR approval_leases.expires_at <= clock_timestamp()
-            """,
-            {"id": approval_id, "holder": holder, "until": expires_at},
-        )
+    with connection.cursor() as cursor:
+        cursor.execute(_LEASE_CLAIM_SQL, {"id": approval_id, "holder": holder, "until": expires_at})
+        row = cursor.fetchone()
+    if row is None:
+        # A concurrent claim inserted the row after this statement's snapshot was taken: read it now.
         return ApprovalLease.objects.get(approval_id=approval_id)
+    return ApprovalLease(approval_id=approval_id, holder=row[0], expires_at=row[1])
 
 
 def approval_next_claim(*, holder: str, exclude: list[int] | None = None) -> AgentApproval | None:

@@ -21,6 +21,8 @@ import time
 import django
 import psycopg
 
+from benchmarks.figures import Figures, arguments
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotdash.settings")
 
 BENCH_ANNOTATOR = "bench-annotator"
@@ -88,7 +90,12 @@ def timed(samples: list[float], started: float) -> None:
     samples.append((time.perf_counter() - started) * 1000)
 
 
+# What row() printed, for --json (benchmarks/figures.py): {name: (samples, target[, unit])}.
+ROWS: dict[str, tuple] = {}
+
+
 def row(name: str, samples: list[float], target: str = "") -> None:
+    ROWS[name] = (list(samples), target)
     samples = sorted(samples)
     p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
     print(f"| {name} | {statistics.median(samples):.1f} | {p95:.1f} | {target} |")
@@ -148,6 +155,7 @@ def bench(owner: psycopg.Connection, repeat: int) -> None:
             annotation_save(feedback_id=draft.pk, annotator=BENCH_ANNOTATOR, safe_to_send=True,
                             labels=["helpful"], rubric={"clarity": 4, "accuracy": 4, "tone": 4}, notes="")
     per_second = repeat / (time.perf_counter() - loop_started)
+    ROWS["annotator loop (next + save), one annotator"] = ([per_second], "≥ 10", "items/s")
     print(f"| annotator loop (next + save), one annotator | {1000 / per_second:.1f} per item | |"
           f" ≥ 10 items/s: **{per_second:.1f} items/s** |")
 
@@ -180,13 +188,18 @@ def bench(owner: psycopg.Connection, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = arguments(argparse.ArgumentParser())
     parser.add_argument("--drafts", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=100)
     args = parser.parse_args()
+    args.drafts = args.scale or args.drafts
+    args.repeat = 3 if args.quick else args.repeat
     owner = psycopg.connect(os.environ["DATABASE_OWNER_URL"], autocommit=True)
     prepare(owner, args.drafts)
     bench(owner, args.repeat)
+    figures = Figures("annotation_workbench", args, scale={"drafts": args.drafts})
+    figures.add_rows(ROWS, baselines={'"annotate next" (service: query, SKIP LOCKED, lease)': "baseline: the bare SQL claim (psycopg)"})
+    figures.write()
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ import time
 
 import django
 
+from benchmarks.figures import Figures, arguments
+
 
 def ensure_rows(rows: int, workers: int) -> None:
     from django.db import connection
@@ -70,11 +72,16 @@ def bare_queries() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = arguments(argparse.ArgumentParser())
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows per large table (default 1,000,000)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="connections generating rows at once")
     args = parser.parse_args()
+    if args.scale:
+        args.rows = args.scale
+    if args.quick:
+        args.repeat = 1
+    figures = Figures("dbhealth_report", args, scale={"rows_per_large_table": args.rows})
     django.setup()
     from metrics.dbhealth.sections import report_build
 
@@ -96,6 +103,10 @@ def main() -> None:
     print(f"report / baseline: {median(reports) / median(baselines):.1f}x; findings {summary}")
     verdict = "met" if median(reports) < 10 else "MISSED"
     print(f"target < 10 s for the whole report: {verdict} ({median(reports):.2f} s)")
+    figures.add("whole report", reports, unit="s", baseline=baselines, baseline_name="the audited queries alone",
+                target="< 10 s", met=median(reports) < 10)
+    figures.add("query audit section", audits, unit="s", baseline=baselines, baseline_name="the audited queries alone")
+    figures.write()
 
 
 if __name__ == "__main__":

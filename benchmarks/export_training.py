@@ -241,7 +241,9 @@ def measure(kind: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    from benchmarks.figures import Figures, arguments
+
+    parser = arguments(argparse.ArgumentParser())
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
     parser.add_argument("--child", choices=["copy", *FORMATS], help=argparse.SUPPRESS)
@@ -249,6 +251,10 @@ def main() -> None:
     if args.child:
         child(args.child)
         return
+    if args.scale:
+        # A tenth of the scale: every annotated draft of a million-row table is what an export reads.
+        args.rows = [max(args.scale // 10, 100)]
+    figures = Figures("export_training", args, scale={"drafts": args.rows})
 
     owner = psycopg.connect(os.environ["DATABASE_OWNER_URL"], autocommit=True)
     workers = os.environ.get("HOTDASH_EXPORT_WORKERS", "one per CPU")
@@ -272,7 +278,12 @@ def main() -> None:
             print(f"| {rows:,} | export {kind} (redacted) | {rate:,.0f} | {100 * rate / copy_rate:.0f} %"
                   f" | {result['seconds']:.1f} | {result['cpu_seconds']:.1f} | {result['bytes'] / 1e6:.1f}"
                   f" | {result['peak_rss_mb']:.0f}{worker} | {os.getloadavg()[0]:.1f} |", flush=True)
+            figures.add(f"export {kind} of {rows:,} drafts (redacted)", rate, unit="rows/s", baseline=copy_rate,
+                        baseline_name="COPY (SELECT ...) TO STDOUT")
+            figures.add(f"export {kind} of {rows:,} drafts: peak RSS", result["peak_rss_mb"], unit="MB",
+                        baseline=copy["peak_rss_mb"], baseline_name="COPY")
         print(f"redactions at {rows:,}: {result['redactions']}", flush=True)
+    figures.write()
 
 
 if __name__ == "__main__":

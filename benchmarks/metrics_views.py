@@ -25,6 +25,8 @@ import time
 import django
 import psycopg
 
+from benchmarks.figures import Figures, arguments
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotdash.settings")
 # The benchmark is one client calling as fast as it can: the per-minute limits would answer 429 after a second.
 os.environ["HOTDASH_API_RATE_MACHINE"] = "100000000/minute"
@@ -47,7 +49,7 @@ def load(owner: psycopg.Connection, rows: int, approvals: int) -> None:
                 " SELECT 'q ' || i, '{}', 'conv-' || (i / 7), (%(agents)s::text[])[1 + i %% 6],"
                 " CASE WHEN i %% 3 = 0 THEN NULL ELSE i %% 10 <> 0 END, i %% 9 = 0, 20 + i %% 400,"
                 " now() - (i %% 86400) * interval '1 minute'"
-                " FROM generate_series(%(start)s, %(stop)s) i",
+                " FROM generate_series(%(start)s::int, %(stop)s::int) i",
                 {"agents": AGENTS, "start": start + 1, "stop": min(start + LOAD_CHUNK, rows)},
             )
     with owner.transaction():
@@ -60,12 +62,16 @@ def load(owner: psycopg.Connection, rows: int, approvals: int) -> None:
             " CASE WHEN i %% 4 = 0 THEN 'pending' ELSE 'approved' END,"
             " CASE WHEN i %% 4 = 0 THEN NULL ELSE now() - (i %% 1440) * interval '1 minute' + interval '3 minutes' END,"
             " CASE WHEN i %% 4 = 0 THEN NULL ELSE 'op' END"
-            " FROM generate_series(1, %(n)s) i",
+            " FROM generate_series(1, %(n)s::int) i",
             {"n": approvals},
         )
     owner.execute("VACUUM ANALYZE agent_queries")
     owner.execute("VACUUM ANALYZE agent_approvals")
     print(f"loaded {rows:,} agent_queries and {approvals:,} approvals in {time.perf_counter() - started:.1f}s\n")
+
+
+# The run's figures for --json (benchmarks/figures.py); set by main().
+FIGURES = Figures("metrics_views")
 
 
 def summary(samples: list[float]) -> tuple[float, float]:
@@ -93,6 +99,7 @@ def refresh_times(repeat: int) -> None:
             with acting_as(Role.SERVICE):
                 durations.append(materialized_view_refresh(name).duration_ms)
         print(f"| {name} | {runs} | {statistics.median(durations):.0f} | {max(durations)} |")
+        FIGURES.add(f"refresh {name}", durations, unit="ms")
     print()
 
 
@@ -142,6 +149,10 @@ def endpoint_times(repeat: int, operator_client, monitoring_headers: dict, runti
             direct.append(time.perf_counter() - started)
         cells = " | ".join("{:.2f} / {:.2f}".format(*summary(s)) for s in (uncached, cached, direct))
         print(f"| {path} | {cells} |")
+        ms = [value * 1000 for value in uncached]
+        FIGURES.add(f"{path} uncached", ms, unit="ms", baseline=[v * 1000 for v in direct], baseline_name="its SQL directly")
+        FIGURES.add(f"{path} cached", [v * 1000 for v in cached], unit="ms", baseline=[v * 1000 for v in direct],
+                    baseline_name="its SQL directly", target="< 20 ms")
     print()
 
 
@@ -154,6 +165,7 @@ def dashboard_time(repeat: int, operator_client) -> None:
         assert response.status_code == 200
     print("| page | p50 ms | p95 ms |\n|---|---|---|")
     print("| dashboard (admin home, operator) | {:.1f} | {:.1f} |\n".format(*summary(samples)))
+    FIGURES.add("dashboard (admin home, operator)", [value * 1000 for value in samples], unit="ms")
 
 
 def ingestion(rows: int, ingest_headers: dict, owner: psycopg.Connection) -> None:
@@ -187,16 +199,24 @@ def ingestion(rows: int, ingest_headers: dict, owner: psycopg.Connection) -> Non
     print(f"| ingestion of {total:,} rows | rows/s |\n|---|---|")
     print(f"| POST /api/v1/queries/, batches of 1,000 | {total / api_seconds:,.0f} |")
     print(f"| COPY of the same rows (as the owner) | {total / copy_seconds:,.0f} |\n")
+    FIGURES.add("ingestion, POST /api/v1/queries/ in batches of 1,000", total / api_seconds, unit="rows/s",
+                baseline=total / copy_seconds, baseline_name="COPY of the same rows", target=">= 5000")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    global FIGURES
+    parser = arguments(argparse.ArgumentParser())
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--approvals", type=int, default=20_000)
     parser.add_argument("--refreshes", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--ingest", type=int, default=50_000)
     args = parser.parse_args()
+    if args.scale:
+        args.rows, args.approvals = args.scale, max(args.scale // 50, 100)
+    if args.quick:
+        args.refreshes, args.repeat, args.ingest = 1, 3, 1000
+    FIGURES = Figures("metrics_views", args, scale={"agent_queries": args.rows, "approvals": args.approvals})
 
     owner = psycopg.connect(os.environ["DATABASE_OWNER_URL"], autocommit=True)
     runtime = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
@@ -224,6 +244,7 @@ def main() -> None:
     endpoint_times(args.repeat, operator_client, bearer(Role.MONITORING), runtime)
     dashboard_time(args.repeat, operator_client)
     ingestion(args.ingest, bearer(Role.INGEST), owner)
+    FIGURES.write()
 
 
 if __name__ == "__main__":

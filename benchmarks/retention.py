@@ -39,6 +39,8 @@ import django
 import psycopg
 from psycopg import sql
 
+from benchmarks.figures import Figures, arguments
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hotdash.settings")
 
 LOAD_CHUNK = 500_000
@@ -50,7 +52,7 @@ ROWS_SQL = (
     " CASE WHEN i <= %(expired)s THEN date_trunc('month', now() - interval '60 days') - interval '1 day'"
     " + (i %% 1440) * interval '1 minute'"
     " ELSE now() - (i %% 1440) * interval '1 minute' END"
-    " FROM generate_series(%(start)s, %(stop)s) i"
+    " FROM generate_series(%(start)s::int, %(stop)s::int) i"
 )
 
 
@@ -200,10 +202,13 @@ def expired_partitions(owner: psycopg.Connection) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = arguments(argparse.ArgumentParser())
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--expired", type=int, default=1_000_000)
     args = parser.parse_args()
+    if args.scale:
+        args.rows, args.expired = args.scale, max(args.scale // 10, 1)
+    figures = Figures("retention", args, scale={"rows": args.rows, "expired": args.expired})
     owner_url = os.environ["DATABASE_OWNER_URL"]
     scratch = Path(tempfile.mkdtemp(prefix="hotdash-bench-retention-"))
     os.environ["HOTDASH_BACKUP_DIR"] = str(scratch / "backups")
@@ -228,6 +233,8 @@ def main() -> None:
               f" {max_rss_mib():.0f} MiB); psql \\copy {args.rows / plain:,.0f} rows/s ({plain:.1f}s);"
               f" psql \\copy | gzip -3 {args.rows / gzipped:,.0f} rows/s ({gzipped:.1f}s);"
               f" ours / plain = {plain / ours:.0%}, ours / gzip = {gzipped / ours:.0%}")
+        figures.add("backup", args.rows / ours, unit="rows/s", baseline=args.rows / gzipped,
+                    baseline_name="psql \\copy | gzip -3", target=f">= {0.7 * args.rows / gzipped:.0f}")
         subprocess.run(["rm", "-rf", str(run.path), str(scratch / "plain.copy.gz")], check=True)
 
         before = table_bytes(owner)
@@ -237,6 +244,7 @@ def main() -> None:
         took = time.perf_counter() - started
         connections.close_all()
         deleted = report["tables"]["agent_queries"]["deleted"]
+        retention_rate = deleted / took
         print(f"  deleted {deleted:,} in {took:.1f}s = {deleted / took:,.0f} rows/s, WAL {mb(wal_since(owner, lsn))};"
               f" size after {mb(table_bytes(owner))}")
         vacuum(owner)
@@ -248,6 +256,7 @@ def main() -> None:
         connections.close_all()
         print(f"  restored {restored[0].inserted:,} rows in {took:.1f}s = {restored[0].inserted / took:,.0f} rows/s,"
               f" WAL {mb(wal_since(owner, lsn))}, peak RSS {max_rss_mib():.0f} MiB; size after {mb(table_bytes(owner))}")
+        figures.add("restore of the retention run", restored[0].inserted / took, unit="rows/s")
         subprocess.run(["rm", "-rf", report["directory"]], check=True)
         owner.execute("ANALYZE agent_queries")
 
@@ -263,6 +272,8 @@ def main() -> None:
         print(f"  deleted {deleted:,} in {took:.1f}s = {deleted / took:,.0f} rows/s, WAL {mb(wal_since(owner, lsn))};"
               f" size after {mb(table_bytes(owner))}")
         vacuum(owner)
+        figures.add("retention (backed-up chunks)", retention_rate, unit="rows/s", baseline=deleted / took,
+                    baseline_name="one plain DELETE")
         owner.execute("TRUNCATE agent_queries")
 
         print("5. monthly partitions: the expired month backed up, detached CONCURRENTLY and dropped")
@@ -298,6 +309,7 @@ def main() -> None:
               f" WAL {mb(wal_since(owner, lsn))}; size after {mb(table_bytes(owner, PARTITIONED))} (no VACUUM needed)")
         owner.execute(f"DROP TABLE {PARTITIONED}")
     subprocess.run(["rm", "-rf", str(scratch)], check=True)
+    figures.write()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ import time
 
 import psycopg
 
+from benchmarks.figures import Figures, arguments
+
 QUERIES = {
     "topic page": "SELECT key, value FROM facts WHERE topic = 'topic-3' {and_project} ORDER BY created_at DESC LIMIT 50",
     "project count": "SELECT count(*) FROM facts {where_project}",
@@ -44,7 +46,7 @@ def load(owner: psycopg.Connection, rows: int, projects: int) -> None:
                 "INSERT INTO facts (project, topic, key, value, created_at)"
                 " SELECT 'p-' || (i %% %(projects)s), 'topic-' || (i %% 10), 'k-' || i,"
                 " jsonb_build_object('v', i), now() - (i %% 525600) * interval '1 minute'"
-                " FROM generate_series(%(start)s, %(stop)s) i",
+                " FROM generate_series(%(start)s::int, %(stop)s::int) i",
                 {"projects": projects, "start": start + 1, "stop": min(start + chunk, rows)},
             )
     owner.execute("VACUUM ANALYZE facts")
@@ -77,11 +79,16 @@ def summary(samples: list[float]) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = arguments(argparse.ArgumentParser())
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--projects", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=2000)
     args = parser.parse_args()
+    if args.scale:
+        args.rows, args.projects = args.scale, max(1, min(1000, args.scale // 1000))
+    if args.quick:
+        args.repeat = 50
+    figures = Figures("rls_overhead", args, scale={"rows": args.rows, "projects": args.projects})
 
     owner = psycopg.connect(os.environ["DATABASE_OWNER_URL"], autocommit=True)
     runtime = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
@@ -110,6 +117,10 @@ def main() -> None:
                 f"| {name} | {'transaction' if whole else 'query only'} | {tenant_median:.3f} / {tenant_p95:.3f}"
                 f" | {owner_median:.3f} / {owner_p95:.3f} | {tenant_median / owner_median:.2f}x |"
             )
+            figures.add(f"{name}, {'transaction' if whole else 'query only'}, tenant with RLS", tenant_samples,
+                        unit="ms", baseline=owner_samples, baseline_name="owner, explicit WHERE",
+                        target=None if whole else "<= 1.5x", met=None if whole else tenant_median <= 1.5 * owner_median)
+    figures.write()
 
 
 if __name__ == "__main__":

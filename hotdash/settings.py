@@ -95,7 +95,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # First: it refuses a locked-out username before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading a user's permissions in one query (hotdash/auth_backend.py).
+    "hotdash.auth_backend.ConsoleModelBackend",
 ]
 
 # Production hardening, on unless DJANGO_DEBUG is on; each can be turned off on its own (README, "Configuration").

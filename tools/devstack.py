@@ -3,7 +3,8 @@
     python -m tools.devstack demo          # migrate, seed, then web + worker + beat in the foreground
     python -m tools.devstack serve         # the production web server on HOTDASH_ADDR (make serve)
     python -m tools.devstack test [ARGS]   # the whole pytest suite (ARGS go to pytest)
-    python -m tools.devstack bench NAME    # benchmarks/NAME.py against a database of its own
+    python -m tools.devstack bench [--scale N] [--quick] [a,b]   # every benchmark (or a, b) at one scale
+    python -m tools.devstack bench NAME ARGS                     # benchmarks/NAME.py ARGS alone, as before
     python -m tools.devstack dbhealth ARGS # manage.py dbhealth ARGS on a freshly migrated database (CI)
     python -m tools.devstack stop          # stop the embedded servers of HOTDASH_DATA_DIR
     python -m tools.devstack manage ARGS   # manage.py ARGS with the running demo's environment (demo.env)
@@ -560,7 +561,12 @@ def run_test(args: argparse.Namespace) -> int:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    """A benchmark from benchmarks/ against its own database (never the demo's), migrated first."""
+    """Benchmarks against their own database (never the demo's), migrated first.
+
+    `bench [--scale N] [--quick] [a,b]` runs the harness (benchmarks/harness.py): every benchmark, or those
+    named, at one scale, writing bench/results.json and docs/benchmarks.md. `bench NAME ARGS...` runs one
+    benchmark module with its own options, as a person tuning it does.
+    """
     servers = choose_servers(use_local=True, database=BENCH_DATABASE, redis_db=BENCH_REDIS_DB)
     try:
         ensure_database(servers.owner_database_url)
@@ -572,8 +578,16 @@ def run_bench(args: argparse.Namespace) -> int:
             DJANGO_SECURE_SSL_REDIRECT="0",
         )
         manage(env, "migrate", "--no-input", "--verbosity", "0")
-        say(f"benchmark {args.name} against {servers.database_url}")
-        return subprocess.run([PYTHON, "-m", f"benchmarks.{args.name}", *args.bench_args], env=env, cwd=BASE_DIR).returncode
+        words = " ".join(args.bench_args).split()
+        if len(words) > 1 and args.scale is None and not args.quick:
+            say(f"benchmark {' '.join(words)} against {servers.database_url}")
+            command = [PYTHON, "-m", f"benchmarks.{words[0]}", *words[1:]]
+        else:
+            scale = args.scale or 1_000_000
+            say(f"benchmarks {words[0] if words else '(all)'} at scale {scale:,} against {servers.database_url}")
+            command = [PYTHON, "-m", "benchmarks.harness", "--scale", str(scale), *(["--bench", words[0]] if words else []),
+                       *(["--quick"] if args.quick else []), *args.harness_args]
+        return subprocess.run(command, env=env, cwd=BASE_DIR).returncode
     finally:
         servers.stop_embedded()
 
@@ -648,8 +662,11 @@ def main(argv: list[str] | None = None) -> int:
     test = commands.add_parser("test", help="run the test suite")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(func=run_test)
-    bench = commands.add_parser("bench", help="run a benchmark of benchmarks/ (NAME [ARGS])")
-    bench.add_argument("name")
+    bench = commands.add_parser("bench", help="every benchmark at --scale (or those named: a,b), or NAME ARGS")
+    bench.add_argument("--scale", type=int, help="rows of each data set's largest table (default 1,000,000)")
+    bench.add_argument("--quick", action="store_true", help="smoke run: every figure, fewest repetitions")
+    bench.add_argument("--results", help="where the harness writes results.json (default bench/results.json)")
+    bench.add_argument("--doc", help="the document it regenerates (default docs/benchmarks.md; '' for none)")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     bench.set_defaults(func=run_bench)
     dbhealth = commands.add_parser("dbhealth", help="manage.py dbhealth ARGS on a freshly migrated database")
@@ -667,6 +684,8 @@ def main(argv: list[str] | None = None) -> int:
         args.pytest_args = [*extra, *args.pytest_args]
     if args.command == "bench":
         args.bench_args = [*extra, *args.bench_args]
+        args.harness_args = [*(["--results", args.results] if args.results else []),
+                             *(["--doc", args.doc] if args.doc is not None else [])]
     if args.command == "manage":
         args.manage_args = [*extra, *args.manage_args]
     if args.command == "dbhealth":
