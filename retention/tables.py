@@ -19,6 +19,10 @@ class TableSpec:
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("support_curated_replies", "id"),
     TableSpec("agent_feedback", "id"),
+    TableSpec("feedback_annotations", "id"),
+    TableSpec("annotation_reviews", "id"),
+    TableSpec("annotation_rework", "id"),
+    TableSpec("annotation_leases", "feedback_id"),
     TableSpec("agent_approvals", "id"),
     TableSpec("approval_decisions", "id"),
     TableSpec("approval_leases", "approval_id"),
@@ -47,6 +51,13 @@ OPTIONAL_BACKUP_TABLES = ("facts", "decision_sync_event_logs", "observability_lo
 # Rows that point at a table's rows without a cascading foreign key: (child table, its column pointing at id).
 # Retention and purges back them up and delete them before their parents.
 CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
+    # The annotator's workbench: deleted in this order (a rework names its review, a review its annotation).
+    "agent_feedback": (
+        ("annotation_rework", "feedback_id"),
+        ("annotation_reviews", "feedback_id"),
+        ("feedback_annotations", "feedback_id"),
+        ("annotation_leases", "feedback_id"),
+    ),
     "agent_approvals": (("approval_leases", "approval_id"), ("approval_decisions", "approval_id")),
     "agent_run": (("agent_qc", "run_id"),),
 }

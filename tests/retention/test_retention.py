@@ -10,7 +10,14 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from approvals.models import AgentApproval, ApprovalDecision, ApprovalLease
-from feedback.models import AgentFeedback, SupportCuratedReply
+from feedback.models import (
+    AgentFeedback,
+    AnnotationLease,
+    AnnotationReview,
+    AnnotationRework,
+    FeedbackAnnotation,
+    SupportCuratedReply,
+)
 from hotdash.db_context import Role, acting_as
 from metrics.models import AgentQuery, DecisionSyncEventLog, ObservabilityLog
 from retention.backup_files import backup_set_open
@@ -297,3 +304,38 @@ def test_the_tables_retention_deletes_from_are_vacuumed_after_one_percent_of_dea
         set(value) >= {"autovacuum_vacuum_scale_factor=0.01", "autovacuum_vacuum_threshold=10000"}
         for value in options.values()
     ), options
+
+
+def test_an_expired_draft_goes_with_its_annotations_and_restore_brings_them_back():
+    # given a draft past its policy that two annotators labelled, QA sent back once, and one annotator holds
+    with acting_as(Role.SERVICE):
+        draft = AgentFeedback.objects.create(
+            conversation_id="c-annotated", input_text="q", model_draft="d", safe_to_send=True, created_at=days_ago(31)
+        )
+        kept = AgentFeedback.objects.create(conversation_id="c-kept", input_text="q", model_draft="d", safe_to_send=True)
+        for annotator in ("ann", "bob"):
+            annotation = FeedbackAnnotation.objects.create(
+                feedback=draft, annotator=annotator, safe_to_send=True, rubric={"tone": 4}, seconds_spent=9
+            )
+        FeedbackAnnotation.objects.create(feedback=kept, annotator="ann", safe_to_send=True, rubric={}, seconds_spent=3)
+        review = AnnotationReview.objects.create(
+            feedback=draft, annotation=annotation, annotator="bob", reviewer="quinn", outcome="sent_back", comment="why?"
+        )
+        AnnotationRework.objects.create(feedback=draft, annotator="bob", review=review, comment="why?")
+        AnnotationLease.objects.create(feedback=draft, holder="bob", claimed_at=days_ago(0), expires_at=days_ago(0))
+    before = all_digests()
+
+    # when retention runs over the drafts
+    result = manage("retention", "--table", "agent_feedback", "--format", "json")
+
+    # then the draft and everything the workbench kept of it are gone, backed up, and the other draft's stay
+    assert result.returncode == 0, result.stderr
+    with acting_as(Role.SERVICE):
+        assert list(AgentFeedback.objects.values_list("pk", flat=True)) == [kept.pk]
+        assert list(FeedbackAnnotation.objects.values_list("feedback_id", flat=True)) == [kept.pk]
+        assert not (AnnotationReview.objects.exists() or AnnotationRework.objects.exists() or AnnotationLease.objects.exists())
+    backup_restore(Path(json.loads(result.stdout)["directory"]))
+    after = all_digests()
+    assert {t: d for t, d in after.items() if t != "observability_logs"} == {
+        t: d for t, d in before.items() if t != "observability_logs"
+    }
