@@ -7,7 +7,10 @@ Server time in-process (Django's test client as an annotator or QA, no network i
 - "annotate next" (the service: candidate query, SKIP LOCKED row lock, lease), next to its baseline, the bare
   SQL claim through psycopg in the same run;
 - the annotator loop, next + save, for one annotator: items per second;
-- the progress page (annotator and QA), the drafts list with the tile, and GET /api/v1/feedback/agreement/.
+- the progress page (annotator and QA), the admin's home page with the annotator's tile, the drafts list, and
+  GET /api/v1/feedback/agreement/;
+- baselines of the last two in the same run: the team's figures and the agreement computed per request from the
+  raw tables, as before the aggregates (feedback/sql/0012_annotation_rollups.sql) existed.
 Each draft the run annotates is put back to open (its annotations and leases removed) at the end.
 """
 
@@ -118,6 +121,44 @@ def bare_claim(owner_url: str, repeat: int) -> list[float]:
     return samples
 
 
+# The team page's queries as they were before the aggregates: over the raw drafts and annotations.
+DIRECT_TEAM_SQL = (
+    """SELECT annotator,
+       count(*) FILTER (WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'),
+       count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds_spent)
+    FROM feedback_annotations WHERE created_at >= now() - interval '7 days' GROUP BY annotator ORDER BY 3 DESC, 1""",
+    """SELECT label, count(*) FROM agent_feedback, unnest(labels) AS label
+    WHERE annotation_state = 'done' AND created_at >= now() - interval '30 days' GROUP BY label ORDER BY 2 DESC, 1""",
+    """SELECT count(*) FILTER (WHERE annotation_state = 'done'), avg((rubric ->> 'clarity')::numeric)
+    FILTER (WHERE annotation_state = 'done') FROM agent_feedback WHERE created_at >= now() - interval '30 days'""",
+)
+
+
+def direct_baselines(repeat: int) -> None:
+    """The same figures computed per request from the raw tables (QA's role), as before the aggregates."""
+    from django.db import connection
+
+    from feedback.agreement import agreement_compute
+    from feedback.selectors import agreement_votes
+    from hotdash.db_context import Role, acting_as
+
+    # No warm-up: the pages before read the same tables; each call takes seconds.
+    team, agreement = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with acting_as(Role.QA, user="bench-qa"), connection.cursor() as cursor:
+            for sql in DIRECT_TEAM_SQL:
+                cursor.execute(sql)
+                cursor.fetchall()
+        timed(team, started)
+        started = time.perf_counter()
+        with acting_as(Role.QA, user="bench-qa"):
+            agreement_compute(agreement_votes())
+        timed(agreement, started)
+    row(f"baseline: the team's figures from the raw tables ({repeat} calls)", team)
+    row(f"baseline: agreement from every vote, `krippendorff` package ({repeat} calls)", agreement)
+
+
 def bench(owner: psycopg.Connection, repeat: int) -> None:
     django.setup()
     from django.contrib.auth.models import Group, User
@@ -162,7 +203,8 @@ def bench(owner: psycopg.Connection, repeat: int) -> None:
     pages = [
         (annotator, "progress page (annotator)", "/admin/feedback/agentfeedback/progress/", "< 100 ms"),
         (reviewer, "progress page (QA, the team)", "/admin/feedback/agentfeedback/progress/", "< 100 ms"),
-        (annotator, "drafts list with the annotator's tile", "/admin/feedback/agentfeedback/", ""),
+        (annotator, "admin home page with the annotator's tile", "/admin/", ""),
+        (annotator, "drafts list", "/admin/feedback/agentfeedback/", ""),
         (reviewer, "GET /api/v1/feedback/agreement/ (session)", "/api/v1/feedback/agreement/", "< 200 ms"),
     ]
     for user, name, url, target in pages:
@@ -175,6 +217,8 @@ def bench(owner: psycopg.Connection, repeat: int) -> None:
             if i >= 3:
                 timed(samples, started)
         row(name, samples, target)
+
+    direct_baselines(min(repeat, 2))
 
     # Put the drafts this run annotated back to open.
     with owner.transaction():

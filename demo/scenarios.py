@@ -740,3 +740,22 @@ RUN_SCENARIOS: tuple[RunScenario, ...] = (
 )
 
 
+# The label vocabulary the scenarios' drafts use (and --scale's), as an admin would keep it in Annotation labels:
+# name, what it means, chip colour, and the workbench key that toggles it (none of y n s k t q, the page's own).
+LABEL_VOCABULARY: tuple[tuple[str, str, str, str], ...] = (
+    ("helpful", "Answers what the customer asked.", "#2e8540", "h"),
+    ("accurate", "Facts, amounts and dates match the order and the policy.", "#2e8540", "a"),
+    ("complete", "Nothing the customer needs is missing.", "#2e8540", "c"),
+    ("empathetic", "Acknowledges how the customer feels.", "#2e8540", "e"),
+    ("needs_improvement", "Usable after an edit.", "#b8860b", "i"),
+    ("vague", "No concrete answer, date or next step.", "#b8860b", "v"),
+    ("incomplete", "Leaves out part of the question or an option.", "#b8860b", "m"),
+    ("boundary_setting", "Declines correctly and says what is possible instead.", "#1f5fa8", "b"),
+    ("pii_request", "The customer asks for someone else's personal data.", "#1f5fa8", "r"),
+    ("account_security", "Account access or takeover risk.", "#1f5fa8", "x"),
+    ("unsafe", "Must not be sent as written.", "#c0392b", "u"),
+    ("policy_violation", "Breaks a written policy (refund limits, promises).", "#c0392b", "o"),
+    ("unauthorized_action", "Does or promises what needs an approval first.", "#c0392b", "z"),
+    ("pii_leak", "Reveals personal data.", "#c0392b", "l"),
+)
+

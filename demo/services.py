@@ -1,9 +1,9 @@
 """Seeding the scenarios: `demo_data_seed()`, and clearing them for a fresh start: `demo_data_clear()`.
 Both run as the service role.
 
-It writes the scenarios of the production report (section 12): the approval queue, annotated drafts, query
-logs, facts, decision events, logs, agent runs and one gold reply. It is idempotent: every row has a natural key
-(call_id, conversation + text, (project, topic, key), run_id, ...) and a row whose key is already there is counted
+It writes the scenarios of the production report (section 12): the label vocabulary, the approval queue,
+annotated drafts, query logs, facts, decision events, logs, agent runs and one gold reply. It is idempotent:
+every row has a natural key (name, call_id, conversation + text, (project, topic, key), run_id, ...) and a row whose key is already there is counted
 as found and left alone. facts and the two logs are append-only, so "already there" is checked, never updated.
 An advisory lock keeps two concurrent seeds from inserting the same rows twice.
 """
@@ -34,13 +34,14 @@ from demo.scenarios import (
     GOLD_REPLY_MESSAGE_ID,
     GOLD_REPLY_SOURCE,
     GOLD_REPLY_TAGS,
+    LABEL_VOCABULARY,
     LOG_SCENARIOS,
     QUERY_SCENARIOS,
     RUN_SCENARIOS,
     ApprovalScenario,
     FeedbackScenario,
 )
-from feedback.models import AgentFeedback, AnnotationState, SupportCuratedReply
+from feedback.models import AgentFeedback, AnnotationLabel, AnnotationState, SupportCuratedReply
 from metrics.models import (
     AgentQC,
     AgentQuery,
@@ -157,7 +158,15 @@ def demo_data_seed(*, now: datetime | None = None) -> SeedReport:
         # Two seeds at once would both find a row missing and both insert it.
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('hotdash.demo_data_seed'))")
 
+    # Keys an admin already gave to labels of their own stay theirs: a demo label then has no key.
+    taken = set(AnnotationLabel.objects.exclude(key=None).values_list("key", flat=True))
     tables = {
+        "annotation_labels": _insert_missing(
+            AnnotationLabel,
+            [AnnotationLabel(name=name, description=description, colour=colour, key=None if key in taken else key)
+             for name, description, colour, key in LABEL_VOCABULARY],
+            ("name",),
+        ),
         "agent_approvals": _insert_missing(
             AgentApproval, [_approval(s, now) for s in APPROVAL_SCENARIOS], ("call_id",)
         ),
@@ -282,13 +291,19 @@ def demo_data_seed(*, now: datetime | None = None) -> SeedReport:
 DEMO_DATA_APPS = ("approvals", "feedback", "metrics")
 # Settings people keep in the admin, not data: a reset leaves them as they are.
 DEMO_KEPT_TABLES = ("annotation_labels", "annotation_overlap")
+# Aggregates that triggers keep from the tables above (feedback/sql/0012_annotation_rollups.sql): deleting the
+# drafts and annotations takes their counts out; they are not rows of the demo of their own.
+DEMO_DERIVED_TABLES = (
+    "annotation_work_daily", "annotation_quality_daily", "annotation_labels_daily", "annotation_agreement_units",
+    "annotation_agreement_coincidences", "annotation_agreement_labels", "annotation_agreement_pairs",
+)
 
 
 def _tables_children_first() -> list[str]:
     """The demo apps' tables, each after every table that references it (audit rows before their approval)."""
     models_ = [
         m for label in DEMO_DATA_APPS for m in apps.get_app_config(label).get_models()
-        if m._meta.managed and m._meta.db_table not in DEMO_KEPT_TABLES
+        if m._meta.managed and m._meta.db_table not in (*DEMO_KEPT_TABLES, *DEMO_DERIVED_TABLES)
     ]
     ordered: list[type[models.Model]] = []
 

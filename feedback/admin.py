@@ -13,7 +13,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from feedback import selectors
-from feedback.agreement import agreement_compute
 from feedback.exports.filters import ExportFilters, ExportInputError, export_filters_parse
 from feedback.exports.services import training_export_progress, training_export_request
 from feedback.models import (
@@ -34,10 +33,10 @@ from feedback.services import (
     RUBRIC_MIN,
     AnnotationLeaseNotHeld,
     annotation_lease_claim,
-    annotation_lease_release,
     annotation_next_claim,
     annotation_review,
     annotation_save,
+    annotation_skip,
     curated_reply_create,
     feedback_adjudicate,
     feedback_promote,
@@ -56,15 +55,6 @@ from hotdash.errors import ServiceError
 
 # Most drafts one bulk promotion takes (each one is its own idempotent insert).
 BULK_PROMOTE_LIMIT = 500
-SKIPPED_SESSION_KEY = "feedback_skipped"
-# Drafts one annotator skipped, kept in their session so "next" moves past them (the newest ones).
-SKIPPED_KEPT = 200
-
-
-def _skipped(request) -> list[int]:
-    return list(request.session.get(SKIPPED_SESSION_KEY, []))
-
-
 def _reviews(request) -> bool:
     """QA and supervisors review annotations and adjudicate; the database holds them to their own name."""
     context = getattr(request, "db_context", None)
@@ -133,9 +123,6 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_annotate": self.has_change_permission(request),
-            # The annotator's tile: what they see when they arrive.
-            "progress": selectors.progress_mine(request.user.get_username())
-            if self.has_change_permission(request) else None,
             "progress_url": reverse("admin:feedback_agentfeedback_progress"),
             "next_url": reverse("admin:feedback_agentfeedback_annotate_next"),
             "adjudication": selectors.adjudication_count() if _reviews(request) else None,
@@ -360,7 +347,7 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
     def agreement_view(self, request):
         if not _reviews(request):
             raise PermissionDenied
-        report = agreement_compute(selectors.agreement_votes())
+        report = selectors.agreement_report()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -379,12 +366,12 @@ class AgentFeedbackAdmin(ConsoleModelAdmin):
     def skip_view(self, request, pk: int):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        annotation_lease_release(feedback_id=pk, holder=request.user.get_username())
-        request.session[SKIPPED_SESSION_KEY] = [*_skipped(request), pk][-SKIPPED_KEPT:]
+        with service_errors_reported(request, failed="Not skipped"):
+            annotation_skip(feedback_id=pk, annotator=request.user.get_username(), lease_required=False)
         return self._next(request)
 
     def _next(self, request):
-        following = annotation_next_claim(annotator=request.user.get_username(), exclude=_skipped(request))
+        following = annotation_next_claim(annotator=request.user.get_username())
         if following is None:
             messages.info(request, "Nothing left to annotate for you: every open draft is done, skipped or held.")
             return HttpResponseRedirect(reverse("admin:feedback_agentfeedback_changelist"))

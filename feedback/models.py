@@ -282,6 +282,26 @@ class AnnotationRework(models.Model):
 
     def __str__(self) -> str:
         return f"Draft #{self.feedback_id} back to {self.annotator}"
+
+
+class AnnotationSkip(models.Model):
+    """A draft an annotator skipped: "next" moves past it for them (for HOTDASH_ANNOTATION_SKIP_HOURS), in the
+    workbench and the API alike; anyone else still gets it."""
+
+    feedback = models.ForeignKey(AgentFeedback, on_delete=models.CASCADE, related_name="skips")
+    annotator = models.TextField()
+    skipped_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        db_table = "annotation_skips"
+        constraints = [
+            models.UniqueConstraint(fields=["annotator", "feedback"], name="annotation_skips_one_per_annotator"),
+        ]
+        # "next": this annotator's latest skips.
+        indexes = [models.Index(fields=["annotator", "-skipped_at"], name="annotation_skips_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"Draft #{self.feedback_id} skipped by {self.annotator}"
 class ExportStatus(models.TextChoices):
     QUEUED = "queued"
     RUNNING = "running"
@@ -341,3 +361,155 @@ class TrainingExport(models.Model):
 
     def __str__(self) -> str:
         return f"Export #{self.pk} ({self.format}, {self.status})"
+
+
+# --- aggregates kept by triggers (feedback/sql/0012_annotation_rollups.sql) ----------------------------------
+#
+# The team's progress page and the agreement figures read these instead of every draft and every overlap
+# annotation. Triggers on agent_feedback and feedback_annotations keep them in the same transaction as the
+# change, so they are never stale; nothing in the application writes them. `annotation_rollups_check` (and
+# the tests) compare them with the direct computation.
+
+
+class AnnotationWorkDaily(models.Model):
+    """Annotations per UTC day, annotator and seconds spent: a histogram, so the median stays exact."""
+
+    day = models.DateField()
+    annotator = models.TextField()
+    seconds_spent = models.IntegerField()
+    annotations = models.BigIntegerField()
+    unsafe = models.BigIntegerField()
+
+    class Meta:
+        db_table = "annotation_work_daily"
+        verbose_name = "annotation work per day"
+        verbose_name_plural = "annotation work per day"
+        constraints = [
+            models.UniqueConstraint(fields=["day", "annotator", "seconds_spent"], name="annotation_work_daily_key"),
+        ]
+        indexes = [
+            # An annotator's own tile (their rows only, by day).
+            models.Index(fields=["annotator", "day"], name="annotation_work_daily_by_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.annotator}: {self.annotations} in {self.seconds_spent} s"
+
+
+class AnnotationQualityDaily(models.Model):
+    """Drafts per UTC day of creation: by state, in the overlap, final verdicts, rubric sums and counts."""
+
+    day = models.DateField(unique=True)
+    drafts = models.BigIntegerField()
+    final = models.BigIntegerField()
+    open = models.BigIntegerField()
+    adjudication = models.BigIntegerField()
+    overlap = models.BigIntegerField()
+    safe = models.BigIntegerField()
+    unsafe = models.BigIntegerField()
+    clarity_sum = models.DecimalField(max_digits=30, decimal_places=6)
+    clarity_count = models.BigIntegerField()
+    accuracy_sum = models.DecimalField(max_digits=30, decimal_places=6)
+    accuracy_count = models.BigIntegerField()
+    tone_sum = models.DecimalField(max_digits=30, decimal_places=6)
+    tone_count = models.BigIntegerField()
+
+    class Meta:
+        db_table = "annotation_quality_daily"
+        verbose_name = "training data quality per day"
+        verbose_name_plural = "training data quality per day"
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.drafts} drafts"
+
+
+class AnnotationLabelDaily(models.Model):
+    """Final drafts per UTC day of creation and label."""
+
+    day = models.DateField()
+    label = models.TextField()
+    drafts = models.BigIntegerField()
+
+    class Meta:
+        db_table = "annotation_labels_daily"
+        constraints = [models.UniqueConstraint(fields=["day", "label"], name="annotation_labels_daily_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.label}: {self.drafts}"
+
+
+class AgreementUnit(models.Model):
+    """The votes an overlap draft contributes to the agreement totals now: each annotator's latest annotation.
+
+    What a later change subtracts before adding the new votes. No foreign key: it outlives its draft for the
+    moment a deletion needs it.
+    """
+
+    feedback_id = models.BigIntegerField(unique=True)
+    votes = models.JSONField()
+
+    class Meta:
+        db_table = "annotation_agreement_units"
+
+    def __str__(self) -> str:
+        return f"votes on draft #{self.feedback_id}"
+
+
+class AgreementCoincidence(models.Model):
+    """Krippendorff's coincidences, undivided: ordered pairs of values two different annotators gave one draft,
+    per field and per number of annotators of the draft (each pair weighs 1 / (annotators - 1))."""
+
+    field = models.TextField()
+    annotators = models.SmallIntegerField()
+    value_a = models.SmallIntegerField()
+    value_b = models.SmallIntegerField()
+    pairs = models.BigIntegerField()
+
+    class Meta:
+        db_table = "annotation_agreement_coincidences"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["field", "annotators", "value_a", "value_b"], name="annotation_agreement_coincidences_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} ({self.annotators}): {self.value_a}-{self.value_b} x {self.pairs}"
+
+
+class AgreementLabel(models.Model):
+    """Overlap drafts per label, number of annotators and how many of them applied the label (at least one)."""
+
+    label = models.TextField()
+    annotators = models.SmallIntegerField()
+    applied = models.SmallIntegerField()
+    drafts = models.BigIntegerField()
+
+    class Meta:
+        db_table = "annotation_agreement_labels"
+        constraints = [
+            models.UniqueConstraint(fields=["label", "annotators", "applied"], name="annotation_agreement_labels_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.applied} of {self.annotators}): {self.drafts}"
+
+
+class AgreementPair(models.Model):
+    """Per annotator pair (a < b), on the drafts both labelled: items, same verdict, and each one's "safe"s."""
+
+    annotator_a = models.TextField()
+    annotator_b = models.TextField()
+    items = models.BigIntegerField()
+    agree = models.BigIntegerField()
+    safe_a = models.BigIntegerField()
+    safe_b = models.BigIntegerField()
+
+    class Meta:
+        db_table = "annotation_agreement_pairs"
+        constraints = [
+            models.UniqueConstraint(fields=["annotator_a", "annotator_b"], name="annotation_agreement_pairs_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotator_a} · {self.annotator_b}: {self.items}"

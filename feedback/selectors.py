@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import QuerySet
 
-from feedback.agreement import Vote
+from feedback.agreement import Vote, agreement_from_totals
 from feedback.models import (
     AgentFeedback,
     AnnotationLabel,
@@ -69,43 +69,70 @@ def agreement_votes() -> list[Vote]:
             for f, a, s, labels, rubric in rows]
 
 
+def agreement_report() -> dict:
+    """The agreement report (feedback.agreement) from the totals the database keeps: a few hundred rows at most,
+    however many drafts and annotations there are. QA and supervisors read them."""
+    return agreement_from_totals(
+        coincidences=_all("SELECT field, annotators, value_a, value_b, pairs FROM annotation_agreement_coincidences"
+                          " WHERE pairs <> 0"),
+        labels=_all("SELECT label, annotators, applied, drafts FROM annotation_agreement_labels WHERE drafts <> 0"),
+        pairs=_all("SELECT annotator_a, annotator_b, items, agree, safe_a, safe_b FROM annotation_agreement_pairs"
+                   " WHERE items > 0"),
+    )
+
+
 # --- progress ------------------------------------------------------------------------------------------------
 
-# "Today" and "this week" are UTC days, as the views count them; a week starts on Monday.
+# Days are UTC days, as the rollups count them: "today", "this week" (from Monday), "the last 7 days" (today
+# and the six before), "the last 30 days" (drafts created since the day 30 days ago). Medians come from the
+# histogram of seconds per annotator and day (annotation_work_daily), so they are exact: the two middle values'
+# mean, as percentile_cont(0.5) gives it.
 _MY_PROGRESS_SQL = """
 SELECT
     coalesce(sum(annotations) FILTER (WHERE day = (now() AT TIME ZONE 'UTC')::date), 0),
     coalesce(sum(annotations) FILTER (WHERE day >= date_trunc('week', now() AT TIME ZONE 'UTC')::date), 0)
-FROM v_annotation_progress WHERE annotator = %(me)s AND day >= (now() AT TIME ZONE 'UTC')::date - 7
+FROM annotation_work_daily WHERE annotator = %(me)s AND day >= (now() AT TIME ZONE 'UTC')::date - 7
 """
-_MY_MEDIAN_SQL = """
-SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds_spent) FROM feedback_annotations
-WHERE annotator = %(me)s AND created_at >= now() - interval '7 days'
+# The median of the rows in `histogram` (annotator, seconds_spent, n, today) per annotator: value number
+# floor((N - 1) / 2) and number floor(N / 2) (from 0) are the first whose running count exceeds the number.
+_MEDIAN_SQL = """
+WITH histogram AS ({histogram}),
+running AS (
+    SELECT annotator, seconds_spent, today,
+           sum(n) OVER (PARTITION BY annotator ORDER BY seconds_spent) AS below,
+           sum(n) OVER (PARTITION BY annotator) AS total
+    FROM histogram
+)
+SELECT annotator, sum(today), max(total),
+       (min(seconds_spent) FILTER (WHERE below > (total - 1) / 2)
+        + min(seconds_spent) FILTER (WHERE below > total / 2)) / 2.0
+FROM running GROUP BY annotator ORDER BY 3 DESC, 1
 """
+_WEEK_HISTOGRAM = """
+SELECT annotator, seconds_spent, sum(annotations) AS n,
+       coalesce(sum(annotations) FILTER (WHERE day = (now() AT TIME ZONE 'UTC')::date), 0) AS today
+FROM annotation_work_daily
+WHERE day > (now() AT TIME ZONE 'UTC')::date - 7 {mine}
+GROUP BY annotator, seconds_spent HAVING sum(annotations) > 0
+"""
+_MY_MEDIAN_SQL = _MEDIAN_SQL.format(histogram=_WEEK_HISTOGRAM.format(mine="AND annotator = %(me)s"))
 _MY_REMAINING_SQL = """
 SELECT count(*) FROM agent_feedback f
 WHERE f.annotation_state = 'open'
   AND NOT EXISTS (SELECT 1 FROM feedback_annotations a WHERE a.feedback_id = f.id AND a.annotator = %(me)s)
 """
-_TEAM_SQL = """
-SELECT annotator,
-       count(*) FILTER (WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'),
-       count(*),
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds_spent)
-FROM feedback_annotations WHERE created_at >= now() - interval '7 days'
-GROUP BY annotator ORDER BY 3 DESC, 1
-"""
+_TEAM_SQL = _MEDIAN_SQL.format(histogram=_WEEK_HISTOGRAM.format(mine=""))
 _LABELS_SQL = """
-SELECT label, count(*) FROM agent_feedback, unnest(labels) AS label
-WHERE annotation_state = 'done' AND created_at >= now() - interval '30 days'
-GROUP BY label ORDER BY 2 DESC, 1
+SELECT label, sum(drafts) FROM annotation_labels_daily
+WHERE day >= (now() AT TIME ZONE 'UTC')::date - 30
+GROUP BY label HAVING sum(drafts) > 0 ORDER BY 2 DESC, 1
 """
 _QUALITY_SQL = """
 SELECT coalesce(sum(final), 0), coalesce(sum(safe), 0), coalesce(sum(unsafe), 0),
-       (sum(clarity * final) / nullif(sum(final) FILTER (WHERE clarity IS NOT NULL), 0))::numeric(4, 2),
-       (sum(accuracy * final) / nullif(sum(final) FILTER (WHERE accuracy IS NOT NULL), 0))::numeric(4, 2),
-       (sum(tone * final) / nullif(sum(final) FILTER (WHERE tone IS NOT NULL), 0))::numeric(4, 2)
-FROM v_training_data_quality WHERE day >= (now() AT TIME ZONE 'UTC')::date - 30
+       (sum(clarity_sum) / nullif(sum(clarity_count), 0))::numeric(4, 2),
+       (sum(accuracy_sum) / nullif(sum(accuracy_count), 0))::numeric(4, 2),
+       (sum(tone_sum) / nullif(sum(tone_count), 0))::numeric(4, 2)
+FROM annotation_quality_daily WHERE day >= (now() AT TIME ZONE 'UTC')::date - 30
 """
 _BACKLOG_SQL = """
 SELECT count(*) FILTER (WHERE created_at >= now() - interval '1 hour'),
@@ -132,7 +159,7 @@ def _all(sql: str, params: dict | None = None) -> list[tuple]:
 def progress_mine(annotator: str) -> dict:
     """The annotator's tile: done today and this week, what is left for them, their median seconds per draft."""
     today, week = _one(_MY_PROGRESS_SQL, {"me": annotator})
-    (median,) = _one(_MY_MEDIAN_SQL, {"me": annotator})
+    median = next((float(row[3]) for row in _all(_MY_MEDIAN_SQL, {"me": annotator})), None)
     (remaining,) = _one(_MY_REMAINING_SQL, {"me": annotator})
     rework = AnnotationRework.objects.filter(annotator=annotator).count()
     return {
@@ -142,12 +169,12 @@ def progress_mine(annotator: str) -> dict:
 
 
 def progress_team() -> dict:
-    """The team's page (QA, supervisors): per annotator over 7 days, per label and average rubric over 30 days,
-    and the backlog of open drafts by age."""
+    """The team's page (QA, supervisors): per annotator over 7 days, per label and average rubric over 30 days
+    (from the rollups the triggers keep), and the backlog of open drafts by age (the open drafts' index)."""
     final, safe, unsafe, clarity, accuracy, tone = _one(_QUALITY_SQL)
     return {
         "annotators": [
-            {"annotator": a, "today": today, "last_7_days": week, "median_seconds": round(median, 1)}
+            {"annotator": a, "today": int(today), "last_7_days": int(week), "median_seconds": round(float(median), 1)}
             for a, today, week, median in _all(_TEAM_SQL)
         ],
         "labels": [{"label": label, "drafts": count} for label, count in _all(_LABELS_SQL)],

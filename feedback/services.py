@@ -7,6 +7,7 @@ every save here names its columns, since a plain save() writes all of them and t
 from __future__ import annotations
 
 import statistics
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from feedback.models import (
     AnnotationLease,
     AnnotationReview,
     AnnotationRework,
+    AnnotationSkip,
     AnnotationState,
     FeedbackAnnotation,
     ReviewOutcome,
@@ -222,13 +224,27 @@ def annotation_lease_claim(*, feedback_id: int, holder: str) -> bool:
         return cursor.fetchone() is not None
 
 
+# Most skips "next" moves past (the newest): beyond, the oldest skipped drafts come back.
+SKIPPED_KEPT = 200
+
+
+def annotation_skipped(*, annotator: str) -> list[int]:
+    """The drafts this annotator skipped within HOTDASH_ANNOTATION_SKIP_HOURS, newest first (at most SKIPPED_KEPT)."""
+    since = timezone.now() - timedelta(hours=settings.HOTDASH_ANNOTATION_SKIP_HOURS)
+    return list(
+        AnnotationSkip.objects.filter(annotator=annotator, skipped_at__gt=since)
+        .order_by("-skipped_at").values_list("feedback_id", flat=True)[:SKIPPED_KEPT]
+    )
+
+
 def annotation_next_claim(*, annotator: str, exclude: list[int] | None = None) -> AgentFeedback | None:
     """The draft this annotator labels next, now leased to them; None when nothing is left for them.
 
-    Drafts QA sent back to them come first, then the oldest open draft they have not annotated. Runs as the
-    annotator (their own annotations and rework rows are what RLS shows them).
+    Drafts QA sent back to them come first, then the oldest open draft they have not annotated, past the ones
+    they skipped lately (and `exclude`). Runs as the annotator (their own annotations, rework rows and skips
+    are what RLS shows them).
     """
-    skipped = list(exclude or [])
+    skipped = [*annotation_skipped(annotator=annotator), *(exclude or [])]
     while True:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -248,8 +264,31 @@ def annotation_next_claim(*, annotator: str, exclude: list[int] | None = None) -
 
 
 def annotation_lease_release(*, feedback_id: int, holder: str) -> None:
-    """Skip: give the draft back to the queue (only the holder's own lease goes)."""
+    """Give the draft back to the queue (only the holder's own lease goes)."""
     AnnotationLease.objects.filter(feedback_id=feedback_id, holder=holder).delete()
+
+
+_SKIP_SQL = """
+INSERT INTO annotation_skips (feedback_id, annotator, skipped_at) VALUES (%(id)s, %(annotator)s, clock_timestamp())
+ON CONFLICT (annotator, feedback_id) DO UPDATE SET skipped_at = excluded.skipped_at
+"""
+
+
+@transaction.atomic
+def annotation_skip(*, feedback_id: int, annotator: str, lease_required: bool = True) -> None:
+    """Skip: give the draft back to the queue and move past it in this annotator's "next" for a while.
+
+    AnnotationNotFound for a draft they cannot see; with lease_required (the API), AnnotationLeaseNotHeld when
+    they do not hold it, and nothing changes. The workbench skips whatever page it shows (an expired lease too).
+    """
+    if not AgentFeedback.objects.filter(pk=feedback_id).exists():
+        raise AnnotationNotFound(feedback_id)
+    released = AnnotationLease.objects.filter(feedback_id=feedback_id, holder=annotator).delete()[0]
+    if not released and lease_required:
+        other = AnnotationLease.objects.filter(feedback_id=feedback_id, expires_at__gt=timezone.now()).first()
+        raise AnnotationLeaseNotHeld(feedback_id, other.holder if other else None)
+    with connection.cursor() as cursor:
+        cursor.execute(_SKIP_SQL, {"id": feedback_id, "annotator": annotator})
 
 
 def annotation_labels_check(labels: list[str] | None) -> list[str]:

@@ -258,6 +258,8 @@ HOTDASH_APPROVAL_SLA_SECONDS = env.int("HOTDASH_APPROVAL_SLA_SECONDS", default=5
 HOTDASH_APPROVAL_LEASE_SECONDS = env.int("HOTDASH_APPROVAL_LEASE_SECONDS", default=120)
 # How long a draft an annotator opened is kept from the others' "annotate next".
 HOTDASH_ANNOTATION_LEASE_SECONDS = env.int("HOTDASH_ANNOTATION_LEASE_SECONDS", default=300)
+# How long "annotate next" moves past a draft the annotator skipped (then it comes back to them).
+HOTDASH_ANNOTATION_SKIP_HOURS = env.int("HOTDASH_ANNOTATION_SKIP_HOURS", default=8)
 # The share (0-1) of new drafts that two annotators label, for a new database; then edited in the admin.
 HOTDASH_ANNOTATION_OVERLAP = env.float("HOTDASH_ANNOTATION_OVERLAP", default=0.1)
 HOTDASH_API_MAX_BODY_BYTES = env.int("HOTDASH_API_MAX_BODY_BYTES", default=1024 * 1024)

@@ -9,6 +9,7 @@ from feedback.api.views import (
     ExportDownloadView,
     FeedbackListCreateView,
     FeedbackNextView,
+    FeedbackSkipView,
     PromoteView,
     TrainingQualityView,
 )
@@ -19,6 +20,7 @@ urlpatterns = [
     path("exports/<int:pk>/download/", ExportDownloadView.as_view(), name="training-export-download"),
     path("feedback/", FeedbackListCreateView.as_view(), name="feedback-list"),
     path("feedback/next/", FeedbackNextView.as_view(), name="feedback-next"),
+    path("feedback/<int:pk>/skip/", FeedbackSkipView.as_view(), name="feedback-skip"),
     path("feedback/<int:pk>/promote/", PromoteView.as_view(), name="feedback-promote"),
     path("feedback/agreement/", AgreementView.as_view(), name="feedback-agreement"),
     path("feedback/<int:pk>/annotations/", AnnotationCreateView.as_view(), name="feedback-annotations"),

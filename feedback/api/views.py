@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from feedback.agreement import agreement_compute
 from feedback.api.filters import FeedbackFilter
 from feedback.api.serializers import (
     MAX_DRAFT_TEXT,
@@ -28,11 +27,12 @@ from feedback.api.serializers import (
 from feedback.exports.filters import ExportInputError, export_filters_parse
 from feedback.exports.services import export_download_path, training_export_progress, training_export_request
 from feedback.models import ExportStatus, TrainingExport
-from feedback.selectors import agreement_votes, annotation_progress_rows, feedback_list, training_quality_rows
+from feedback.selectors import agreement_report, annotation_progress_rows, feedback_list, training_quality_rows
 from feedback.services import (
     MAX_DRAFTS_PER_CALL,
     annotation_next_claim,
     annotation_save,
+    annotation_skip,
     feedback_create_many,
     feedback_promote,
 )
@@ -214,6 +214,18 @@ class FeedbackNextView(APIView):
         return Response(DraftSerializer(draft).data)
 
 
+class FeedbackSkipView(APIView):
+    """The calling annotator skips a draft they hold: 204; it goes back to the queue and their next calls move past
+    it for HOTDASH_ANNOTATION_SKIP_HOURS. 409 when they do not hold it; 404 for a draft they cannot see."""
+
+    allowed_roles = {Role.ANNOTATOR}
+
+    @extend_schema(request=None, responses={204: None, 404: refusal(404), 409: refusal(409)})
+    def post(self, request, pk: int):
+        annotation_skip(feedback_id=pk, annotator=request.db_context.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class AnnotationCreateView(APIView):
     """The calling annotator's annotation of a draft they hold: 201; 409 without the lease; 400 for bad values."""
 
@@ -235,7 +247,7 @@ class AgreementView(APIView):
 
     @extend_schema(responses=AgreementSerializer)
     def get(self, request):
-        return Response(agreement_compute(agreement_votes()))
+        return Response(agreement_report())
 
 
 class AnnotationProgressView(APIView):

@@ -20,7 +20,7 @@ from approvals.services import approval_decide
 from demo.run_states import BOOLEAN, NUMBER, STRING, STRING_LIST, SdkCall, SdkTool, SdkTurn, TokenUsage, sdk_run_state
 from demo.scale import SCALE_DAYS, SCALE_TABLES, demo_data_scale
 from demo.services import demo_data_seed
-from feedback.models import AgentFeedback, SupportCuratedReply
+from feedback.models import AgentFeedback, AnnotationLabel, SupportCuratedReply
 from hotdash.db_context import Role, acting_as
 from metrics.models import AgentQC, AgentQuery, AgentRun, DecisionSyncEventLog, Fact, ObservabilityLog
 
@@ -216,6 +216,10 @@ def test_seed_demo_writes_the_training_data_and_metrics_of_the_production_report
             assert set(row.rubric) == {"clarity", "accuracy", "tone"}
             assert all(1 <= score <= 5 for score in row.rubric.values())
     assert all("unsafe" in f.labels and f.notes for f in feedback if f.safe_to_send is False)
+    with acting_as(Role.ANNOTATOR):  # labels drafts from the vocabulary, a key per label
+        vocabulary = list(AnnotationLabel.objects.filter(active=True))
+    assert {label for f in feedback for label in f.labels} <= {label.name for label in vocabulary}
+    assert len({label.key for label in vocabulary}) == len(vocabulary) == 14
 
     with acting_as(Role.ANNOTATOR):  # promotes and reads the gold set
         gold = list(SupportCuratedReply.objects.all())
@@ -258,7 +262,7 @@ def test_seed_demo_run_twice_creates_nothing_the_second_time():
     assert table_counts() == after_first
     assert report.created == 0
     assert {table: seed.found for table, seed in report.tables.items()} == {
-        "agent_approvals": 12, "approval_decisions": 7, "agent_feedback": 11, "support_curated_replies": 1, "agent_queries": 13,
+        "annotation_labels": 14, "agent_approvals": 12, "approval_decisions": 7, "agent_feedback": 11, "support_curated_replies": 1, "agent_queries": 13,
         "facts": 10, "decision_sync_event_logs": 9, "observability_logs": 8, "agent_run": 5, "agent_qc": 7,
     }
 
@@ -270,8 +274,8 @@ def test_seed_demo_prints_what_it_created_and_what_it_found(capsys):
     call_command("seed_demo")
     second = capsys.readouterr().out
 
-    assert first.splitlines()[0] == "Demo scenarios: 83 rows created, 0 already there."
-    assert second.splitlines()[0] == "Demo scenarios: 0 rows created, 83 already there."
+    assert first.splitlines()[0] == "Demo scenarios: 97 rows created, 0 already there."
+    assert second.splitlines()[0] == "Demo scenarios: 0 rows created, 97 already there."
     assert "agent_approvals" in second and "12 found" in second
 
 
@@ -303,7 +307,8 @@ def test_seed_demo_reset_refills_a_queue_the_operators_cleared():
         # The audit rows of the five decisions above went with them; the scenarios' own decisions are back.
         assert ApprovalDecision.objects.count() == fresh["approval_decisions"] == 7
     assert out.getvalue().splitlines()[:2] == [
-        "Demo data cleared: 88 rows deleted.", "Demo scenarios: 83 rows created, 0 already there.",
+        # the label vocabulary is kept by a reset (people edit it in the admin), so found again
+        "Demo data cleared: 88 rows deleted.", "Demo scenarios: 83 rows created, 14 already there.",
     ]
 
 

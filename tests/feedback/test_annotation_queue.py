@@ -4,15 +4,24 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from feedback.models import AgentFeedback, AnnotationLease, AnnotationOverlap, AnnotationState, FeedbackAnnotation
+from feedback.models import (
+    AgentFeedback,
+    AnnotationLease,
+    AnnotationOverlap,
+    AnnotationSkip,
+    AnnotationState,
+    FeedbackAnnotation,
+)
 from feedback.services import (
     AnnotationLeaseNotHeld,
     annotation_lease_release,
     annotation_next_claim,
     annotation_save,
+    annotation_skip,
+    annotation_skipped,
 )
 from hotdash.db_context import Role, acting_as
 from tests.feedback.factories import AgentFeedbackFactory, AnnotationLabelFactory
@@ -210,3 +219,21 @@ def test_a_new_database_overlaps_ten_percent_by_two():
     with acting_as(Role.SERVICE):
         overlap = AnnotationOverlap.objects.get()
     assert (str(overlap.share), overlap.annotators) == ("0.100", 2)
+
+
+def test_a_skip_is_the_annotator_s_own_and_next_moves_past_it_for_them_only(vocabulary):
+    first, second = drafts(2)
+    assert next_for("ann").pk == first.pk
+    with acting_as(Role.ANNOTATOR, user="ann"):
+        annotation_skip(feedback_id=first.pk, annotator="ann")
+
+    assert next_for("ann").pk == second.pk
+    with acting_as(Role.ANNOTATOR, user="bob"):
+        assert annotation_skipped(annotator="ann") == []  # another annotator's skips are hidden from bob
+        with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
+            AnnotationSkip.objects.create(feedback=second, annotator="ann")  # nor can he skip in her name
+    assert next_for("bob").pk == first.pk
+    with acting_as(Role.ANNOTATOR, user="ann"):
+        assert annotation_skipped(annotator="ann") == [first.pk]
+        with pytest.raises(AnnotationLeaseNotHeld):  # bob holds it now: nothing recorded
+            annotation_skip(feedback_id=first.pk, annotator="ann")

@@ -91,6 +91,32 @@ def test_an_annotator_takes_the_next_draft_annotates_it_and_then_nothing_is_left
     assert (empty.status_code, empty.content) == (204, b"")
 
 
+def test_an_annotator_skips_a_draft_and_next_moves_past_it_for_them_only(live_server):
+    with acting_as(Role.SERVICE):
+        first, second = AgentFeedbackFactory(), AgentFeedbackFactory()
+    annotator = console_api(live_server, "ann", ANNOTATORS)
+    other = console_api(live_server, "bob", ANNOTATORS)
+
+    taken = annotator.post("/feedback/next/")
+    skipped = annotator.post(f"/feedback/{first.pk}/skip/")
+    again = annotator.post(f"/feedback/{first.pk}/skip/")
+    following = annotator.post("/feedback/next/")
+    unknown = annotator.post("/feedback/999999/skip/")
+    not_theirs = other.post(f"/feedback/{second.pk}/skip/")
+    for_bob = other.post("/feedback/next/")
+
+    assert (taken.status_code, taken.json()["id"]) == (200, first.pk)
+    assert (skipped.status_code, skipped.content) == (204, b"")
+    assert again.status_code == 409 and "do not hold" in again.json()["detail"]
+    assert (following.status_code, following.json()["id"]) == (200, second.pk)
+    assert unknown.status_code == 404
+    assert not_theirs.status_code == 409 and "ann holds it" in not_theirs.json()["detail"]
+    assert (for_bob.status_code, for_bob.json()["id"]) == (200, first.pk)  # skipped by ann, not by bob
+    assert annotator.post("/feedback/next/").json()["id"] == second.pk  # the one she holds, never the skipped one
+    with acting_as(Role.SERVICE):
+        assert not FeedbackAnnotation.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

@@ -78,8 +78,11 @@ def test_the_metrics_endpoints_and_the_pages(worked, live_server, client):
     assert qa.get("/metrics/training-quality/?since=yesterday").status_code == 400
 
     client.force_login(User.objects.get(username="ann"))
-    listing = client.get("/admin/feedback/agentfeedback/")
-    assert 'data-stat="today">2</strong>' in listing.text and 'data-stat="remaining">2</strong>' in listing.text
+    home = client.get("/admin/")
+    assert 'data-stat="today">2</strong>' in home.text and 'data-stat="remaining">2</strong>' in home.text
+    assert 'id="annotate-next"' in home.text
+    client.force_login(User.objects.get(username="mona"))
+    assert 'id="annotator-home"' not in client.get("/admin/").text  # monitoring annotates nothing
     client.force_login(User.objects.get(username="quinn"))
     page = client.get("/admin/feedback/agentfeedback/progress/")
     assert page.status_code == 200 and "<td>1 to 7 days</td><td>1</td>" in page.text

@@ -19,6 +19,10 @@ DOMAIN_APPS = ("approvals", "feedback", "metrics", "retention")
 INTERNAL = {
     "approvals.approvallease", "feedback.annotationlease", "feedback.annotationrework",
     "metrics.decisionsyncevent", "metrics.agentdailyaccuracy", "metrics.agentkpis",
+    # the annotator's skips (read by "next") and the aggregates behind the progress and agreement pages
+    "feedback.annotationskip", "feedback.annotationworkdaily", "feedback.annotationqualitydaily",
+    "feedback.annotationlabeldaily", "feedback.agreementcoincidence", "feedback.agreementlabel",
+    "feedback.agreementpair", "feedback.agreementunit",
 }
 # What each admin action needs from the database (the same checks as hotdash.admin.ConsoleModelAdmin).
 PRIVILEGE_SQL = {

@@ -153,7 +153,10 @@ def test_fail_closed_no_role_and_no_tenant_reads_nothing(table):
         - {"agent_daily_metrics", "metrics_refreshes"}
         # The annotator's workbench: people's own work and the vocabulary, no tenant's.
         - {"feedback_annotations", "annotation_reviews", "annotation_leases", "annotation_rework",
-           "annotation_labels", "annotation_overlap"}
+           "annotation_labels", "annotation_overlap", "annotation_skips"}
+        # ... and the aggregates its triggers keep: QA's, monitoring's and the annotators' own, no tenant's.
+        - {"annotation_work_daily", "annotation_quality_daily", "annotation_labels_daily", "annotation_agreement_units",
+           "annotation_agreement_coincidences", "annotation_agreement_labels", "annotation_agreement_pairs"}
     ),
 )
 def test_fail_closed_a_tenant_without_tenant_settings_reads_no_row(table):

@@ -15,6 +15,7 @@ from feedback.models import (
     AnnotationLease,
     AnnotationReview,
     AnnotationRework,
+    AnnotationSkip,
     FeedbackAnnotation,
     SupportCuratedReply,
 )
@@ -323,6 +324,7 @@ def test_an_expired_draft_goes_with_its_annotations_and_restore_brings_them_back
         )
         AnnotationRework.objects.create(feedback=draft, annotator="bob", review=review, comment="why?")
         AnnotationLease.objects.create(feedback=draft, holder="bob", claimed_at=days_ago(0), expires_at=days_ago(0))
+        AnnotationSkip.objects.create(feedback=draft, annotator="ann")
     before = all_digests()
 
     # when retention runs over the drafts
@@ -333,7 +335,8 @@ def test_an_expired_draft_goes_with_its_annotations_and_restore_brings_them_back
     with acting_as(Role.SERVICE):
         assert list(AgentFeedback.objects.values_list("pk", flat=True)) == [kept.pk]
         assert list(FeedbackAnnotation.objects.values_list("feedback_id", flat=True)) == [kept.pk]
-        assert not (AnnotationReview.objects.exists() or AnnotationRework.objects.exists() or AnnotationLease.objects.exists())
+        for workbench_table in (AnnotationReview, AnnotationRework, AnnotationLease, AnnotationSkip):
+            assert not workbench_table.objects.exists(), workbench_table
     backup_restore(Path(json.loads(result.stdout)["directory"]))
     after = all_digests()
     assert {t: d for t, d in after.items() if t != "observability_logs"} == {
