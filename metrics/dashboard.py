@@ -77,14 +77,17 @@ def _list_url(model: str) -> str:
 def dashboard_tiles(request) -> list[dict]:
     """The tiles the viewer's role may read, each {title, link, body (safe HTML)}; empty for everyone else."""
     tiles = []
-    if table_privileges(request, "mv_approval_queue_depth_24h")["view"]:
-        depth = _rows("SELECT hour, total, pending FROM mv_approval_queue_depth_24h ORDER BY hour")
+    if table_privileges(request, "mv_approval_queue_depth")["view"]:
+        depth = _rows(
+            "SELECT hour, total, pending FROM mv_approval_queue_depth"
+            " WHERE hour >= date_trunc('hour', now(), 'UTC') - interval '24 hours' ORDER BY hour"
+        )
         tiles.append({
             "title": "Approval queue depth, last 24 hours",
             "link": _list_url("approvalqueuedepth"),
             "body": bar_chart_svg([(f"{r['hour']:%H:00}", r["total"]) for r in depth], "approvals created per hour"),
         })
-        status = {r["status"]: r for r in _rows("SELECT status, approvals, sla_breaches FROM v_approval_queue_status")}
+        status = {r["status"]: r for r in _rows("SELECT status, approvals, sla_breaches FROM mv_approval_queue_status")}
         pending = status.get("pending", {"approvals": 0, "sla_breaches": 0})
         tiles.append({
             "title": "SLA breaches now",
