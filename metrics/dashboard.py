@@ -157,14 +157,14 @@ def _agent_tiles() -> list[dict]:
         },
         {
             "title": "Quality score per agent, 7 days",
-            "link": _list_url("agentdailymetrics"),
+            "link": reverse("admin:metrics_agent_accuracy"),
             "body": line_chart_svg(
                 {agent: list(by_day.values()) for agent, by_day in scores.items()}, "quality score per day", 100
             ),
         },
         {
             "title": "Latency percentiles (latest day)",
-            "link": _list_url("agentdailymetrics"),
+            "link": reverse("admin:metrics_agent_accuracy"),
             "body": bar_chart_svg(
                 [(f"{agent} p{p}", row[f"p{p}_latency_ms"] or 0) for agent, row in latest.items() for p in (50, 95, 99)],
                 "latency p50, p95, p99 per agent (ms)",
