@@ -127,7 +127,8 @@ def agent_queries_ingest(items: list[dict]) -> list[dict]:
     connection.ensure_connection()
     # A server-side-binding cursor on Django's connection (same transaction, role and tenant settings): Django's
     # own cursor binds on the client, quoting every array element into the SQL text, which cost as much again.
-    with psycopg.Cursor(connection.connection) as cursor:
+    # Its errors are wrapped as Django's (a policy's refusal is then the API's 403, not a 500).
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(_QUERIES_INSERT, columns, binary=True)
         stored = sorted(cursor.fetchall())
     for row, (pk, created_at) in zip(rows, stored, strict=True):

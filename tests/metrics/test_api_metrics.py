@@ -306,3 +306,15 @@ def test_text_that_only_looks_hostile_is_stored_as_sent():
     assert response.status_code == 201
     with acting_as(Role.SERVICE):
         assert AgentQuery.objects.get().result == {"note": "\\u0000 is NUL"}
+
+
+def test_a_query_the_ingest_role_may_not_write_is_a_403_not_a_500():
+    # Found by `make test`'s fuzzer after the one-INSERT batch: the ingest policy refuses a judged query, and the
+    # database's refusal must reach the API's error handler as Django's DatabaseError, as bulk_create's did.
+    client, auth = Client(), bearer(*INGEST)
+    good = {"query": "q", "result": {}, "conversation_id": "c1", "agent": "support"}
+
+    response = post_json(client, "/queries/", [good, {**good, "human_edited": True}], **auth)
+
+    assert response.status_code == 403
+    assert stored_queries() == []
