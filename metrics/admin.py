@@ -8,11 +8,13 @@ as ranges on the created_at index instead.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from hotdash import inputs
 from hotdash.admin import (
     ConsoleModelAdmin,
     LargeTablePaginator,
@@ -22,6 +24,7 @@ from hotdash.admin import (
     truncated,
 )
 from hotdash.db_context import Role
+from metrics.api.serializers import AgentAccuracySerializer, AgentKpisSerializer
 from metrics.dashboard import dashboard_tiles
 from metrics.dbhealth.report import Level
 from metrics.dbhealth.sections import TITLES
@@ -40,7 +43,7 @@ from metrics.models import (
     MetricsRefresh,
     ObservabilityLog,
 )
-from metrics.selectors import dbhealth_report_latest, dbhealth_report_trend
+from metrics.selectors import agent_accuracy_list, agent_kpis_list, dbhealth_report_latest, dbhealth_report_trend
 from metrics.services import agent_query_judge
 
 # Retention keeps queries slower than this for 180 days instead of 60 (docs/architecture.md §7).
@@ -338,7 +341,44 @@ class MetricsRefreshAdmin(MetricsListAdmin):
     def get_urls(self):
         # The dashboard's tiles alone, which the home page fetches again every 30 s to refresh itself.
         dashboard = path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="metrics_dashboard")
-        return [dashboard, *super().get_urls()]
+        # The per-agent-and-day views: their key has two columns, which a changelist cannot list.
+        accuracy = path("agent-accuracy/", self.admin_site.admin_view(self.agent_accuracy_view),
+                        name="metrics_agent_accuracy")
+        kpis = path("agent-kpis/", self.admin_site.admin_view(self.agent_kpis_view), name="metrics_agent_kpis")
+        return [dashboard, accuracy, kpis, *super().get_urls()]
+
+    def agent_accuracy_view(self, request):
+        return self._view_rows(
+            request, "mv_daily_agent_metrics", agent_accuracy_list(), "agent", AgentAccuracySerializer.Meta.fields,
+            "Agent accuracy by day",
+            "Per agent and UTC day, every day kept past retention (refreshed nightly): approval and edit rates,"
+            " latency percentiles and the quality score.",
+        )
+
+    def agent_kpis_view(self, request):
+        return self._view_rows(
+            request, "v_agent_kpis", agent_kpis_list(), "agent_name", AgentKpisSerializer.Meta.fields,
+            "Agent KPIs by day",
+            "Per agent and day, from agent runs and QC checks: resolution, self-correction, duration, cost, QC pass rate.",
+        )
+
+    def _view_rows(self, request, table: str, rows, agent_field: str, columns: list[str], title: str, text: str):
+        # Shown to the roles the database lets read the view (as the dashboard's tiles), 403 to everyone else.
+        if not table_privileges(request, table)["view"]:
+            raise PermissionDenied
+        agent = request.GET.get("agent", "").strip()
+        problem = inputs.text_problem(agent, max_length=inputs.MAX_FILTER_LENGTH)
+        if problem:
+            messages.error(request, f"The agent filter {problem}; showing every agent.")
+            agent = ""
+        if agent:
+            rows = rows.filter(**{agent_field: agent})
+        page = Paginator(rows.values_list(*columns), 100).get_page(request.GET.get("page"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "title": title, "description": text, "columns": columns, "page": page, "agent": agent,
+        }
+        return TemplateResponse(request, "admin/metrics/view_rows.html", context)
 
     def dashboard_view(self, request):
         return TemplateResponse(request, "admin/metrics/dashboard.html", {"tiles": dashboard_tiles(request)})

@@ -77,14 +77,17 @@ def _list_url(model: str) -> str:
 def dashboard_tiles(request) -> list[dict]:
     """The tiles the viewer's role may read, each {title, link, body (safe HTML)}; empty for everyone else."""
     tiles = []
-    if table_privileges(request, "mv_approval_queue_depth_24h")["view"]:
-        depth = _rows("SELECT hour, total, pending FROM mv_approval_queue_depth_24h ORDER BY hour")
+    if table_privileges(request, "mv_approval_queue_depth")["view"]:
+        depth = _rows(
+            "SELECT hour, total, pending FROM mv_approval_queue_depth"
+            " WHERE hour >= date_trunc('hour', now(), 'UTC') - interval '24 hours' ORDER BY hour"
+        )
         tiles.append({
             "title": "Approval queue depth, last 24 hours",
             "link": _list_url("approvalqueuedepth"),
             "body": bar_chart_svg([(f"{r['hour']:%H:00}", r["total"]) for r in depth], "approvals created per hour"),
         })
-        status = {r["status"]: r for r in _rows("SELECT status, approvals, sla_breaches FROM v_approval_queue_status")}
+        status = {r["status"]: r for r in _rows("SELECT status, approvals, sla_breaches FROM mv_approval_queue_status")}
         pending = status.get("pending", {"approvals": 0, "sla_breaches": 0})
         tiles.append({
             "title": "SLA breaches now",
@@ -154,14 +157,14 @@ def _agent_tiles() -> list[dict]:
         },
         {
             "title": "Quality score per agent, 7 days",
-            "link": _list_url("agentdailymetrics"),
+            "link": reverse("admin:metrics_agent_accuracy"),
             "body": line_chart_svg(
                 {agent: list(by_day.values()) for agent, by_day in scores.items()}, "quality score per day", 100
             ),
         },
         {
             "title": "Latency percentiles (latest day)",
-            "link": _list_url("agentdailymetrics"),
+            "link": reverse("admin:metrics_agent_accuracy"),
             "body": bar_chart_svg(
                 [(f"{agent} p{p}", row[f"p{p}_latency_ms"] or 0) for agent, row in latest.items() for p in (50, 95, 99)],
                 "latency p50, p95, p99 per agent (ms)",

@@ -354,7 +354,8 @@ class ApprovalQueueStatus(models.Model):
 
     class Meta:
         managed = False
-        db_table = "v_approval_queue_status"
+        # The realtime materialized view of v_approval_queue_status (refreshed every 30 s).
+        db_table = "mv_approval_queue_status"
         verbose_name = "approval queue status"
         verbose_name_plural = "approval queue status"
         ordering = ["status"]
@@ -376,7 +377,8 @@ class ApprovalQueueDepth(models.Model):
 
     class Meta:
         managed = False
-        db_table = "v_approval_queue_depth"
+        # The realtime materialized view of v_approval_queue_depth (refreshed every 30 s).
+        db_table = "mv_approval_queue_depth"
         verbose_name = "approval queue depth of an hour"
         verbose_name_plural = "approval queue depth by hour"
         ordering = ["-hour"]

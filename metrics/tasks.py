@@ -33,7 +33,10 @@ def dbhealth_report_task() -> dict:
 
 @shared_task
 def realtime_metrics_refresh_task() -> dict:
-    """Every 30 s (beat): mv_agent_performance_realtime and mv_approval_queue_depth_24h. Returns each duration."""
+    """Every 30 s (beat): mv_agent_performance_realtime, mv_approval_queue_depth and mv_approval_queue_status.
+
+    Returns each duration.
+    """
     with acting_as(Role.SERVICE):
         return {refresh.view: refresh.duration_ms for refresh in realtime_metrics_refresh()}
 

@@ -200,11 +200,13 @@ class AgentQueryIngestView(TieredThrottleMixin, generics.GenericAPIView):
         items = request.data if many else [request.data]
         if len(items) > QUERY_BATCH_LIMIT:
             raise ValidationError({"queries": [f"Send at most {QUERY_BATCH_LIMIT} queries, not {len(items)}."]})
-        serializer = self.get_serializer(data=items, many=True)
-        if not serializer.is_valid():
-            raise ValidationError(_batch_errors(serializer.errors, many=many))
-        stored = agent_queries_ingest(serializer.validated_data)
-        body = self.get_serializer(stored, many=True).data
+        validated = serializers.AgentQueryIngestSerializer.plain_batch(items)
+        if validated is None:
+            serializer = self.get_serializer(data=items, many=True)
+            if not serializer.is_valid():
+                raise ValidationError(_batch_errors(serializer.errors, many=many))
+            validated = serializer.validated_data
+        body = serializers.stored_queries_data(agent_queries_ingest(validated))
         return Response(body if many else body[0], status=status.HTTP_201_CREATED)
 
 

@@ -92,7 +92,10 @@ NAMED_QUERIES = [
     ),
     NamedQuery(
         "dashboard: approval queue depth over 24 hours", Role.OPERATOR, lambda s: {},
-        lambda s: ("SELECT * FROM mv_approval_queue_depth_24h ORDER BY hour", []),
+        lambda s: (
+            "SELECT * FROM mv_approval_queue_depth"
+            " WHERE hour >= date_trunc('hour', now(), 'UTC') - interval '24 hours' ORDER BY hour", []
+        ),
     ),
     NamedQuery(
         "dashboard: data-quality violations", Role.MONITORING, lambda s: {},

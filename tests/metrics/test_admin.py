@@ -97,3 +97,23 @@ def test_qa_reads_runs_with_their_qc_checks_and_cannot_change_them(client):
     assert post.status_code == 403
     with acting_as(Role.QA):
         assert type(check.run).objects.get(pk=check.run_id).run_id == "run-77"
+
+
+def test_agent_accuracy_and_kpis_by_day_are_listed_for_the_roles_that_read_them(client):
+    # Their key is (agent, day): Django's changelist cannot list such rows, so two plain admin pages do.
+    with acting_as(Role.SERVICE), connection.cursor() as cursor:
+        AgentQueryFactory(agent="support", approved=True, latency_ms=80)
+        AgentQCFactory(check_name="tone", run__run_id="run-9", run__agent_name="support")
+        cursor.execute("REFRESH MATERIALIZED VIEW mv_daily_agent_metrics")
+    client.force_login(console_user("mona", MONITORING))
+
+    accuracy = client.get("/admin/metrics/metricsrefresh/agent-accuracy/", {"agent": "support"})
+    kpis = client.get("/admin/metrics/metricsrefresh/agent-kpis/")
+    hostile = client.get("/admin/metrics/metricsrefresh/agent-accuracy/", {"agent": "a\x00"})
+    client.force_login(User.objects.create_user("nobody", is_staff=True))
+
+    assert accuracy.status_code == 200 and "quality_score" in accuracy.text and "support" in accuracy.text
+    assert "1 rows." in accuracy.text
+    assert kpis.status_code == 200 and "qc_pass_rate" in kpis.text and "support" in kpis.text
+    assert hostile.status_code == 200 and "must not contain NUL" in hostile.text
+    assert client.get("/admin/metrics/metricsrefresh/agent-kpis/").status_code == 403

@@ -148,9 +148,23 @@ def test_sla_breaches_and_compliance_of_the_approval_queue():
     assert depth["sla_compliance_pct"] == Decimal("50.0")
     assert depth["avg_resolution_seconds"] == Decimal(str(round((120 + 300 + 600) / 3, 1)))
 
+    # The API and the dashboard read the realtime materialized views: the same rows, as of their refresh.
+    with acting_as(Role.SERVICE):
+        materialized_view_refresh("mv_approval_queue_status")
+        materialized_view_refresh("mv_approval_queue_depth")
+    with acting_as(Role.OPERATOR):
+        # (but a pending approval's wait, which grows with now(): read a moment apart)
+        stored = fetch("SELECT * FROM mv_approval_queue_status")
+        assert {row.pop("status"): row for row in stored if row.pop("longest_wait_seconds") >= 0} == {
+            name: {key: value for key, value in row.items() if key not in ("status", "longest_wait_seconds")}
+            for name, row in status.items()
+        }
+        assert fetch(f"SELECT * FROM mv_approval_queue_depth WHERE hour = {hour}") == [depth]  # noqa: S608
+
 
 def test_tenants_read_no_aggregate_over_every_tenant():
-    for view in ("mv_agent_performance_realtime", "mv_data_quality_report", "mv_approval_queue_depth_24h"):
+    for view in ("mv_agent_performance_realtime", "mv_data_quality_report", "mv_approval_queue_depth",
+                 "mv_approval_queue_status"):
         with acting_as(Role.TENANT, conversation_id="conv"), connection.cursor() as cursor:
             with pytest.raises(ProgrammingError, match="permission denied"), transaction.atomic():
                 cursor.execute(f"SELECT count(*) FROM {view}")  # noqa: S608 - fixed names

@@ -20,6 +20,7 @@ from metrics.models import AgentDailyMetrics, MetricsRefresh, ObservabilityLog
 from metrics.realtime import PERFORMANCE_ALERT_CHANNEL
 from metrics.selectors import metrics_freshness
 from metrics.services import (
+    REALTIME_VIEWS,
     daily_metrics_refresh,
     daily_metrics_rollup,
     data_quality_check,
@@ -153,19 +154,19 @@ def test_the_data_quality_check_logs_violations_at_warn_and_alerts_on_critical_o
 
 @pytest.mark.django_db
 def test_refresh_metrics_runs_the_same_services_by_hand(capsys):
-    call_command("refresh_metrics", "--view", "mv_approval_queue_depth_24h")
+    call_command("refresh_metrics", "--view", "mv_approval_queue_depth")
     call_command("refresh_metrics")
     with pytest.raises(CommandError, match="--view must be one of mv_agent_performance_realtime, .*not 'facts'"):
         call_command("refresh_metrics", "--view", "facts")
 
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("mv_approval_queue_depth_24h: ") and out[0].endswith(" ms")
+    assert out[0].startswith("mv_approval_queue_depth: ") and out[0].endswith(" ms")
     assert [line.split(":")[0] for line in out[1:]] == [
-        "mv_agent_performance_realtime", "mv_approval_queue_depth_24h", "agent_daily_metrics",
+        "mv_agent_performance_realtime", "mv_approval_queue_depth", "mv_approval_queue_status", "agent_daily_metrics",
         "mv_daily_agent_metrics", "mv_data_quality_report",
     ]
     with acting_as(Role.MONITORING):
-        assert MetricsRefresh.objects.filter(view="mv_approval_queue_depth_24h").count() == 2
+        assert MetricsRefresh.objects.filter(view="mv_approval_queue_depth").count() == 2
 
 
 @pytest.mark.django_db
@@ -177,7 +178,7 @@ def test_the_metrics_schedules_are_installed_by_migrate_and_name_their_views():
     assert (realtime.interval.every, realtime.interval.period, realtime.enabled) == (30, "seconds", True)
     assert (daily.crontab.minute, daily.crontab.hour) == ("15", "0")
     assert (quality.crontab.minute, quality.crontab.hour) == ("5", "*")
-    assert "mv_agent_performance_realtime" in realtime.description
+    assert all(view in realtime.description for view in REALTIME_VIEWS)
     assert "mv_daily_agent_metrics" in daily.description and "mv_data_quality_report" in quality.description
 
 
