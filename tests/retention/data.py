@@ -29,9 +29,32 @@ def rows_seed(*, created_days_ago: int = 0) -> None:
             )
             cursor.execute(
                 "INSERT INTO agent_feedback (conversation_id, input_text, model_draft, safe_to_send, labels, rubric,"
-                " notes, meta, created_at) VALUES (%s, %s, 'draft', %s, ARRAY['x'], %s, NULL, %s, %s)",
+                " notes, meta, created_at) VALUES (%s, %s, 'draft', %s, ARRAY['x'], %s, NULL, %s, %s) RETURNING id",
                 [f"conv-{n}", AWKWARD, n == 0, '{"tone": 4}', '{"model": "m", "nested": {"a": [1, null]}}', at],
             )
+            (draft_id,) = cursor.fetchone()
+            # The annotator's workbench: an annotation, QA sending it back, the rework, a lease and a skip.
+            cursor.execute(
+                "INSERT INTO feedback_annotations (feedback_id, annotator, safe_to_send, labels, rubric, notes,"
+                " seconds_spent) VALUES (%s, 'ann', true, ARRAY['x'], '{\"tone\": 4}', %s, 12) RETURNING id",
+                [draft_id, AWKWARD],
+            )
+            (annotation_id,) = cursor.fetchone()
+            cursor.execute(
+                "INSERT INTO annotation_reviews (feedback_id, annotation_id, annotator, reviewer, outcome, comment)"
+                " VALUES (%s, %s, 'ann', 'quinn', 'sent_back', %s) RETURNING id",
+                [draft_id, annotation_id, AWKWARD],
+            )
+            (review_id,) = cursor.fetchone()
+            cursor.execute(
+                "INSERT INTO annotation_rework (feedback_id, annotator, review_id, comment) VALUES (%s, 'ann', %s, %s)",
+                [draft_id, review_id, AWKWARD],
+            )
+            cursor.execute(
+                "INSERT INTO annotation_leases (feedback_id, holder, claimed_at, expires_at) VALUES (%s, 'ann', now(), now())",
+                [draft_id],
+            )
+            cursor.execute("INSERT INTO annotation_skips (feedback_id, annotator) VALUES (%s, 'bob')", [draft_id])
             cursor.execute(
                 "INSERT INTO agent_approvals (conversation_id, serialized, last_interruptions, status, approved_by,"
                 " decided_at, created_at) VALUES (%s, %s, %s, 'approved', 'olga', now(), %s) RETURNING id",
