@@ -31,7 +31,7 @@ lint: venv
 # make bench BENCH="rls_overhead --rows 1000000": one benchmark with its own options (figures printed only).
 SCALE ?=
 QUICK ?=
-bench: venv
+bench: venv system-packages
 	$(PY) -m tools.devstack bench $(if $(SCALE),--scale $(SCALE)) $(if $(QUICK),--quick) $(BENCH)
 
 # make dbhealth DBHEALTH="--fail-on critical": the health report of a freshly migrated database (CI runs it).
@@ -60,11 +60,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian packages the suite drives: chromium (browser tests; Playwright cannot download a browser here) and
-# PgBouncer (the pooled-connection tests, transaction pooling). Installing them needs root; one apt-get update.
+# PgBouncer (the pooled-connection tests, transaction pooling), wrk (the benchmarks' concurrent operators, and
+# the bench smoke run of `make test`). Installing them needs root; one apt-get update.
 system-packages:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	test -x /usr/sbin/pgbouncer || missing="$$missing pgbouncer"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then apt-get update -q && apt-get install -y -q $$missing; fi
 
 clean:
