@@ -8,7 +8,8 @@ Loads `--rows` agent_queries of which `--expired` are past the 60-day policy (no
 on the last day of a month that ended more than 60 days ago, so a monthly partition holds exactly them), then, in
 one run so every figure sees the same machine:
 1. backup of the whole table (our gzip COPY files + manifest) next to `psql \\copy` of the same rows to a plain
-   file and through `gzip -3`;
+   file (the baseline; target: 70 % of its rate) and through `gzip -3`, interleaved over `--backup-repeat` rounds
+   (medians);
 2. the retention run of the expired rows (chunks of 10,000, each backed up and fsynced first) while a
    concurrent inserter adds one row per transaction: rows/s, the inserter's longest and p99 wait, WAL written,
    the table's size before, after, and after a plain VACUUM (its time and WAL);
@@ -205,9 +206,12 @@ def main() -> None:
     parser = arguments(argparse.ArgumentParser())
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--expired", type=int, default=1_000_000)
+    parser.add_argument("--backup-repeat", type=int, default=3, help="rounds of the backup and its two baselines")
     args = parser.parse_args()
     if args.scale:
         args.rows, args.expired = args.scale, max(args.scale // 10, 1)
+    if args.quick:
+        args.backup_repeat = 1
     figures = Figures("retention", args, scale={"rows": args.rows, "expired": args.expired})
     owner_url = os.environ["DATABASE_OWNER_URL"]
     scratch = Path(tempfile.mkdtemp(prefix="hotdash-bench-retention-"))
@@ -221,21 +225,27 @@ def main() -> None:
         print(owner.execute("SELECT version()").fetchone()[0])
         load(owner, args.rows, args.expired)
 
-        print(f"1. backup of {args.rows:,} rows (bench process peak RSS before: {max_rss_mib():.0f} MiB)")
-        started = time.perf_counter()
-        run = backup_create(tables=["agent_queries"])
-        ours = time.perf_counter() - started
-        connections.close_all()
-        plain = psql_copy(owner_url, f"'{scratch / 'plain.copy'}'")
-        (scratch / "plain.copy").unlink()
-        gzipped = psql_copy(owner_url, f"PROGRAM 'gzip -3 > {scratch / 'plain.copy.gz'}'")
-        print(f"  ours {args.rows / ours:,.0f} rows/s ({ours:.1f}s, {run.files[0].bytes / 2**20:.0f} MiB, peak RSS"
-              f" {max_rss_mib():.0f} MiB); psql \\copy {args.rows / plain:,.0f} rows/s ({plain:.1f}s);"
-              f" psql \\copy | gzip -3 {args.rows / gzipped:,.0f} rows/s ({gzipped:.1f}s);"
-              f" ours / plain = {plain / ours:.0%}, ours / gzip = {gzipped / ours:.0%}")
-        figures.add("backup", args.rows / ours, unit="rows/s", baseline=args.rows / gzipped,
-                    baseline_name="psql \\copy | gzip -3", target=f">= {0.7 * args.rows / gzipped:.0f}")
-        subprocess.run(["rm", "-rf", str(run.path), str(scratch / "plain.copy.gz")], check=True)
+        print(f"1. backup of {args.rows:,} rows, {args.backup_repeat} rounds of ours, psql \\copy and psql \\copy"
+              f" | gzip -3 (bench process peak RSS before: {max_rss_mib():.0f} MiB)")
+        ours, plain, gzipped = [], [], []
+        for _ in range(args.backup_repeat):
+            started = time.perf_counter()
+            run = backup_create(tables=["agent_queries"])
+            ours.append(args.rows / (time.perf_counter() - started))
+            connections.close_all()
+            plain.append(args.rows / psql_copy(owner_url, f"'{scratch / 'plain.copy'}'"))
+            (scratch / "plain.copy").unlink()
+            gzipped.append(args.rows / psql_copy(owner_url, f"PROGRAM 'gzip -3 > {scratch / 'plain.copy.gz'}'"))
+            print(f"  ours {ours[-1]:,.0f} rows/s ({run.files[0].bytes / 2**20:.0f} MiB, peak RSS {max_rss_mib():.0f}"
+                  f" MiB); psql \\copy {plain[-1]:,.0f} rows/s; psql \\copy | gzip -3 {gzipped[-1]:,.0f} rows/s;"
+                  f" ours / plain = {ours[-1] / plain[-1]:.0%}, ours / gzip = {ours[-1] / gzipped[-1]:.0%}", flush=True)
+            subprocess.run(["rm", "-rf", str(run.path), str(scratch / "plain.copy.gz")], check=True)
+        share = statistics.median(ours) / statistics.median(plain)
+        # The baseline is psql \copy of the same rows; the gzip pipeline is shown next to it.
+        figures.add("backup", ours, unit="rows/s", baseline=plain, baseline_name="psql \\copy to a file",
+                    target=">= 70% of psql \\copy", met=share >= 0.7, note=f"{share:.0%} of psql \\copy's rate")
+        figures.add("backup next to psql \\copy | gzip -3", ours, unit="rows/s", baseline=gzipped,
+                    baseline_name="psql \\copy | gzip -3")
 
         before = table_bytes(owner)
         print(f"2. retention of {args.expired:,} expired rows (size before {mb(before)})")
