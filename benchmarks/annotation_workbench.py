@@ -74,7 +74,7 @@ def prepare(owner: psycopg.Connection, total: int) -> None:
         return
     started = time.perf_counter()
     owner.execute("TRUNCATE agent_feedback, feedback_annotations, annotation_leases, annotation_rework,"
-                  " annotation_reviews, annotation_skips, support_curated_replies")
+                  " annotation_reviews, annotation_skips, feedback_redactions, support_curated_replies")
     chunk = 100_000
     for first in range(1, total + 1, chunk):
         with owner.transaction():

@@ -201,6 +201,16 @@ def child(kind: str) -> None:
                     size += len(block)
                     lines += bytes(block).count(b"\n")
         rows = lines
+    elif kind == "store":
+        import django
+
+        django.setup()
+        from feedback.exports.services import redactor_from_settings
+        from feedback.exports.stored_redactions import stored_redactions_fill
+
+        started = time.perf_counter()
+        rows = stored_redactions_fill(redactor=redactor_from_settings(), limit=10**9, batch_rows=5000)
+        size = 0
     else:
         import django
 
@@ -227,9 +237,9 @@ def child(kind: str) -> None:
     print(json.dumps({
         "rows": rows, "seconds": seconds, "bytes": size, "peak_rss_mb": own.ru_maxrss / 1024,
         # The redaction workers, if any: the largest one's peak, and the CPU all of them used.
-        "worker_peak_rss_mb": max(peaks.values(), default=0) / 1024 if kind != "copy" else 0,
+        "worker_peak_rss_mb": max(peaks.values(), default=0) / 1024 if kind in FORMATS else 0,
         "cpu_seconds": own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime,
-        **({"redactions": redactions} if kind != "copy" else {}),
+        **({"redactions": redactions} if kind in FORMATS else {}),
     }))
 
 
@@ -240,13 +250,31 @@ def measure(kind: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def export_measured(figures, rows: int, kind: str, copy: dict, how: str, target: str | None = None) -> dict:
+    """One export in a process of its own: a line of the table, its rate and peak RSS as figures."""
+    result = measure(kind)
+    assert result["rows"] == rows, result
+    rate, copy_rate = result["rows"] / result["seconds"], copy["rows"] / copy["seconds"]
+    worker = f" (+ {result['worker_peak_rss_mb']:.0f})" if result["worker_peak_rss_mb"] else ""
+    print(f"| {rows:,} | export {kind} ({how}) | {rate:,.0f} | {100 * rate / copy_rate:.0f} %"
+          f" | {result['seconds']:.1f} | {result['cpu_seconds']:.1f} | {result['bytes'] / 1e6:.1f}"
+          f" | {result['peak_rss_mb']:.0f}{worker} | {os.getloadavg()[0]:.1f} |", flush=True)
+    share = 100 * rate / copy_rate
+    figures.add(f"export {kind} of {rows:,} drafts ({how})", rate, unit="rows/s", baseline=copy_rate,
+                baseline_name="COPY (SELECT ...) TO STDOUT", target=target,
+                met=None if target is None else share >= 30, note=f"{share:.0f}% of COPY's rate")
+    figures.add(f"export {kind} of {rows:,} drafts ({how}): peak RSS", result["peak_rss_mb"], unit="MB",
+                baseline=copy["peak_rss_mb"], baseline_name="COPY")
+    return result
+
+
 def main() -> None:
     from benchmarks.figures import Figures, arguments
 
     parser = arguments(argparse.ArgumentParser())
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
-    parser.add_argument("--child", choices=["copy", *FORMATS], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["copy", "store", *FORMATS], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child)
@@ -270,19 +298,19 @@ def main() -> None:
         print(f"| {rows:,} | COPY (SELECT ...) TO STDOUT | {copy_rate:,.0f} | 100 % | {copy['seconds']:.1f}"
               f" | {copy['cpu_seconds']:.1f} | {copy['bytes'] / 1e6:.1f} | {copy['peak_rss_mb']:.0f}"
               f" | {os.getloadavg()[0]:.1f} |", flush=True)
+        owner.execute("TRUNCATE feedback_redactions")  # the first exports redact every row themselves
         for kind in args.formats:
-            result = measure(kind)
-            assert result["rows"] == rows, result
-            rate = result["rows"] / result["seconds"]
-            worker = f" (+ {result['worker_peak_rss_mb']:.0f})" if result["worker_peak_rss_mb"] else ""
-            print(f"| {rows:,} | export {kind} (redacted) | {rate:,.0f} | {100 * rate / copy_rate:.0f} %"
-                  f" | {result['seconds']:.1f} | {result['cpu_seconds']:.1f} | {result['bytes'] / 1e6:.1f}"
-                  f" | {result['peak_rss_mb']:.0f}{worker} | {os.getloadavg()[0]:.1f} |", flush=True)
-            figures.add(f"export {kind} of {rows:,} drafts (redacted)", rate, unit="rows/s", baseline=copy_rate,
-                        baseline_name="COPY (SELECT ...) TO STDOUT")
-            figures.add(f"export {kind} of {rows:,} drafts: peak RSS", result["peak_rss_mb"], unit="MB",
-                        baseline=copy["peak_rss_mb"], baseline_name="COPY")
+            result = export_measured(figures, rows, kind, copy, "redacted during the export")
         print(f"redactions at {rows:,}: {result['redactions']}", flush=True)
+        stored = measure("store")
+        assert stored["rows"] == rows, stored
+        store_rate = stored["rows"] / stored["seconds"]
+        print(f"| {rows:,} | redacting ahead (the beat task's service, one process) | {store_rate:,.0f} | |"
+              f" {stored['seconds']:.1f} | {stored['cpu_seconds']:.1f} | | {stored['peak_rss_mb']:.0f}"
+              f" | {os.getloadavg()[0]:.1f} |", flush=True)
+        figures.add(f"redacting {rows:,} drafts ahead of exports (one process)", store_rate, unit="rows/s")
+        for kind in args.formats:
+            export_measured(figures, rows, kind, copy, "redacted ahead", target=">= 30% of COPY")
     figures.write()
 
 

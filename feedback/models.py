@@ -302,6 +302,41 @@ class AnnotationSkip(models.Model):
 
     def __str__(self) -> str:
         return f"Draft #{self.feedback_id} skipped by {self.annotator}"
+
+
+class DraftRedaction(models.Model):
+    """A draft's free text redacted ahead of any export, so that an export copies it instead of redacting it.
+
+    Valid while the draft's `updated_at` and the redactor's key (its rules, phonenumbers' version, the regions
+    and leniency) are the ones it was made with; otherwise an export ignores it and redacts the draft itself.
+    Written and read by the service role only (feedback/exports/stored_redactions.py, docs/exports.md).
+    """
+
+    # The database deletes these with their draft (ON DELETE CASCADE, feedback/sql/0014_draft_redactions.sql),
+    # for every writer: Django must not collect them first, as the roles that delete drafts cannot read them.
+    feedback = models.OneToOneField(
+        AgentFeedback, on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False, related_name="+"
+    )
+    source_updated_at = models.DateTimeField()
+    redactor = models.TextField()
+    input_text = models.TextField()
+    model_draft = models.TextField()
+    labels = ArrayField(models.TextField())
+    notes = models.TextField(null=True)
+    # What the redactor replaced in this draft, added to an export's manifest.
+    emails = models.PositiveIntegerField()
+    phones = models.PositiveIntegerField()
+    cards = models.PositiveIntegerField()
+    ips = models.PositiveIntegerField()
+    names = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "feedback_redactions"
+
+    def __str__(self) -> str:
+        return f"Redacted text of draft #{self.feedback_id}"
+
+
 class ExportStatus(models.TextChoices):
     QUEUED = "queued"
     RUNNING = "running"

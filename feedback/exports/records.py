@@ -12,37 +12,78 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 
 import orjson
 
-from feedback.exports.redaction import Redactor, names_from_meta
+from feedback.exports.redaction import KINDS, Redactor, names_from_meta
 
 # The dataset names of filters.py, which imports the models and so Django: workers never import it.
 _GOLD = "gold"
 _RUBRIC_KEYS = ("clarity", "accuracy", "tone")
 
 
+def _draft_texts(input_text, model_draft, labels, notes, meta, redact) -> tuple:
+    """A draft's free text redacted: (input_text, model_draft, labels, notes)."""
+    # Most rows name nobody: the text is searched before it is parsed. Keys may be in any case
+    # ("CustomerName"), so the search is too.
+    names = names_from_meta(orjson.loads(meta)) if meta and "name" in meta.lower() else ()
+    return (
+        redact(input_text, names), redact(model_draft, names), [redact(label, names) for label in labels],
+        redact(notes, names),
+    )
+
+
+# A draft row (feedback/exports/selectors.py): its columns, then whether its texts arrive redacted ahead
+# (feedback_redactions), then what was replaced in them, per kind in KINDS' order.
+_STORED = 10
+
+
 def _draft_records(rows: list[tuple], redactor: Redactor) -> list[tuple]:
     redact = redactor.redact
+    found = [0] * len(KINDS)
     records = []
-    for id_, conversation_id, created_at, input_text, model_draft, safe, labels, rubric, notes, meta in rows:
-        # Most rows name nobody: the text is searched before it is parsed. Keys may be in any case
-        # ("CustomerName"), so the search is too.
-        names = names_from_meta(orjson.loads(meta)) if meta and "name" in meta.lower() else ()
+    for id_, conversation_id, created_at, input_text, model_draft, safe, labels, rubric, notes, meta, stored, *counts in rows:
+        if stored:
+            for index, count in enumerate(counts):
+                found[index] += count
+        else:
+            input_text, model_draft, labels, notes = _draft_texts(input_text, model_draft, labels, notes, meta, redact)
         rubric = orjson.loads(rubric) if rubric else None
         records.append((
             id_,
             conversation_id,
             created_at,
-            redact(input_text, names),
-            redact(model_draft, names),
+            input_text,
+            model_draft,
             safe,
-            [redact(label, names) for label in labels],
+            labels,
             # {} means not scored yet: null, like every other missing value.
             {key: rubric.get(key) for key in _RUBRIC_KEYS} if rubric else None,
-            redact(notes, names),
+            notes,
         ))
+    for kind, count in zip(KINDS, found, strict=True):
+        redactor.counts[kind] += count
     return records
+
+
+def draft_redactions(rows: list[tuple], redactor: Redactor) -> list[tuple]:
+    """Drafts redacted ahead of an export (feedback_redactions).
+
+    Each row is (id, input_text, model_draft, labels, notes, meta); each result (id, input_text, model_draft,
+    labels, notes, then what was replaced per kind in KINDS' order), redacted exactly as an export would.
+    """
+    redact, counts = redactor.redact, redactor.counts
+    redacted = []
+    for id_, input_text, model_draft, labels, notes, meta in rows:
+        before = [counts[kind] for kind in KINDS]
+        texts = _draft_texts(input_text, model_draft, labels, notes, meta, redact)
+        redacted.append((id_, *texts, *(counts[kind] - was for kind, was in zip(KINDS, before, strict=True))))
+    return redacted
+
+
+def _all_stored(dataset: str, rows: list[tuple]) -> bool:
+    return dataset != _GOLD and all(row[_STORED] for row in rows)
 
 
 def _gold_records(rows: list[tuple], redactor: Redactor) -> list[tuple]:
@@ -85,19 +126,30 @@ class RedactionPool:
     """
 
     def __init__(self, redactor: Redactor, *, workers: int):
-        from concurrent.futures import ProcessPoolExecutor
-
         self.redactor, self.workers = redactor, workers
-        self.executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
-            initargs=(redactor.regions, redactor.leniency_name),
-        )
+        self.executor = None  # started by the first chunk that needs redacting: stored drafts never need it
+
+    def _submit(self, dataset: str, rows: list[tuple]) -> Future:
+        if self.executor is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
+                initargs=(self.redactor.regions, self.redactor.leniency_name),
+            )
+        return self.executor.submit(_worker_redact, dataset, rows)
 
     def map(self, dataset: str, chunks: Iterable[list[tuple]]) -> Iterator[tuple[list[tuple], int]]:
         """(records, rows read) per chunk, in order."""
         pending: deque = deque()
         for rows in chunks:
-            pending.append((self.executor.submit(_worker_redact, dataset, rows), len(rows)))
+            if _all_stored(dataset, rows):
+                # Nothing to redact: copying the texts here costs less than sending them to a worker and back.
+                future: Future = Future()
+                future.set_result((records_redact(dataset, rows, self.redactor), {}))  # counted in place
+            else:
+                future = self._submit(dataset, rows)
+            pending.append((future, len(rows)))
             if len(pending) > self.workers:
                 yield self._take(pending)
         while pending:
@@ -110,7 +162,8 @@ class RedactionPool:
         return records, size
 
     def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 def redaction_workers(setting: int | None, min_rows: int, rows: int) -> int:

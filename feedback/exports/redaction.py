@@ -13,11 +13,13 @@ hold no personal data and the export's speed is the redactor's speed.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from pathlib import Path
 
 import phonenumbers
 from phonenumbers import Leniency
@@ -186,6 +188,12 @@ def _name_pattern(names: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(alt) for alt in ordered) + r")(?!\w)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _rules_digest() -> str:
+    """What decides the redactor's output besides its settings: this module's rules and phonenumbers' data."""
+    return hashlib.sha256(Path(__file__).read_bytes() + phonenumbers.__version__.encode()).hexdigest()[:16]
+
+
 class Redactor:
     """Redacts free text and counts what it replaced, per kind, over its lifetime (one export)."""
 
@@ -208,6 +216,11 @@ class Redactor:
 
     def settings(self) -> dict:
         return {"phone_regions": list(self.regions), "phone_leniency": self.leniency_name}
+
+    def key(self) -> str:
+        """Names what this redactor writes: a text stored redacted under another key may redact differently
+        today (other settings, changed rules or phonenumbers' data), so it is redacted again, never reused."""
+        return f"{_rules_digest()}:{','.join(self.regions)}:{self.leniency_name}"
 
     def redact(self, text: str | None, names: tuple[str, ...] = ()) -> str | None:
         if not text:

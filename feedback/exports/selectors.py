@@ -21,24 +21,32 @@ _ISO = (
     " || CASE WHEN extract(microseconds FROM {col})::bigint %% 1000000 = 0 THEN ''"
     " ELSE to_char({col} AT TIME ZONE 'UTC', '.US') END || '+00:00'"
 )
-# Column lists and tables are constants; only values from the filters are bound as parameters.
+# Column lists and tables are constants; only values from the filters are bound as parameters. A draft whose
+# redaction was stored ahead for this redactor and its current text (feedback_redactions) arrives with its
+# texts already redacted, `stored` true and what was replaced; any other arrives as it is, to be redacted.
 _DRAFTS_SELECT = (
-    "SELECT id, conversation_id, " + _ISO.format(col="created_at") + ", input_text, model_draft, safe_to_send,"  # noqa: S608 - constant text
-    " labels, rubric::text, notes, meta::text FROM agent_feedback"
+    "SELECT f.id, f.conversation_id, " + _ISO.format(col="f.created_at") + ","  # noqa: S608 - constant text
+    " coalesce(r.input_text, f.input_text), coalesce(r.model_draft, f.model_draft), f.safe_to_send,"
+    " coalesce(r.labels, f.labels), f.rubric::text, CASE WHEN r.feedback_id IS NULL THEN f.notes ELSE r.notes END,"
+    " CASE WHEN r.feedback_id IS NULL THEN f.meta::text END, r.feedback_id IS NOT NULL,"
+    " r.emails, r.phones, r.cards, r.ips, r.names"
+    " FROM agent_feedback f LEFT JOIN feedback_redactions r"
+    " ON r.feedback_id = f.id AND r.source_updated_at = f.updated_at AND r.redactor = %s"
 )
 _GOLD_SELECT = (
-    "SELECT id, conversation_id, source_message_id, " + _ISO.format(col="approved_at") + ", question, reply, tags"  # noqa: S608 - constant text
-    " FROM support_curated_replies"
+    "SELECT f.id, f.conversation_id, f.source_message_id, " + _ISO.format(col="f.approved_at") + ", f.question,"  # noqa: S608 - constant text
+    " f.reply, f.tags FROM support_curated_replies f"
 )
 
 
 def _where(filters: ExportFilters) -> tuple[str, list]:
+    """The filters on the exported table, aliased `f` in every query here."""
     if filters.dataset == GOLD:
-        clauses, params, moment, tags = ["approved_at IS NOT NULL"], [], "approved_at", "tags"
+        clauses, params, moment, tags = ["f.approved_at IS NOT NULL"], [], "f.approved_at", "f.tags"
     else:
-        clauses, params, moment, tags = ["safe_to_send IS NOT NULL"], [], "created_at", "labels"
+        clauses, params, moment, tags = ["f.safe_to_send IS NOT NULL"], [], "f.created_at", "f.labels"
         if filters.safe_only:
-            clauses.append("safe_to_send")
+            clauses.append("f.safe_to_send")
     if filters.since:
         clauses.append(f"{moment} >= %s")
         params.append(_utc_midnight(filters.since))
@@ -59,16 +67,20 @@ def export_rows_count(filters: ExportFilters) -> int:
     where, params = _where(filters)
     table = "support_curated_replies" if filters.dataset == GOLD else "agent_feedback"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table}{where}", params)  # noqa: S608 - fixed names, bound values
+        cursor.execute(f"SELECT count(*) FROM {table} f{where}", params)  # noqa: S608 - fixed names, bound values
         return cursor.fetchone()[0]
 
 
-def export_rows(filters: ExportFilters, *, chunk_rows: int) -> Iterator[list[tuple]]:
-    """Lists of up to `chunk_rows` tuples, in the column order of the SELECTs above."""
+def export_rows(filters: ExportFilters, *, chunk_rows: int, redactor_key: str) -> Iterator[list[tuple]]:
+    """Lists of up to `chunk_rows` tuples, in the column order of the SELECTs above; drafts redacted ahead by
+    the redactor named `redactor_key` arrive redacted."""
     where, params = _where(filters)
-    select = _GOLD_SELECT if filters.dataset == GOLD else _DRAFTS_SELECT
+    if filters.dataset == GOLD:
+        select = _GOLD_SELECT
+    else:
+        select, params = _DRAFTS_SELECT, [redactor_key, *params]
     with connection.chunked_cursor() as cursor:
-        cursor.execute(f"{select}{where} ORDER BY id", params)
+        cursor.execute(f"{select}{where} ORDER BY f.id", params)
         while True:
             rows = cursor.fetchmany(chunk_rows)
             if not rows:

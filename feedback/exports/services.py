@@ -138,7 +138,7 @@ def training_export_write(
             total = export_rows_count(filters)
             if progress is not None:
                 progress(0, total)
-            chunks = export_rows(filters, chunk_rows=chunk_rows)
+            chunks = export_rows(filters, chunk_rows=chunk_rows, redactor_key=redactor.key())
             workers = redaction_workers(
                 settings.HOTDASH_EXPORT_WORKERS, settings.HOTDASH_EXPORT_WORKERS_MIN_ROWS, total
             )

@@ -23,6 +23,8 @@ INTERNAL = {
     "feedback.annotationskip", "feedback.annotationworkdaily", "feedback.annotationqualitydaily",
     "feedback.annotationlabeldaily", "feedback.agreementcoincidence", "feedback.agreementlabel",
     "feedback.agreementpair", "feedback.agreementunit",
+    # drafts redacted ahead of exports: the service role's alone
+    "feedback.draftredaction",
 }
 # What each admin action needs from the database (the same checks as hotdash.admin.ConsoleModelAdmin).
 PRIVILEGE_SQL = {

@@ -157,6 +157,8 @@ def test_fail_closed_no_role_and_no_tenant_reads_nothing(table):
         # ... and the aggregates its triggers keep: QA's, monitoring's and the annotators' own, no tenant's.
         - {"annotation_work_daily", "annotation_quality_daily", "annotation_labels_daily", "annotation_agreement_units",
            "annotation_agreement_coincidences", "annotation_agreement_labels", "annotation_agreement_pairs"}
+        # drafts redacted ahead of exports: the service role's alone
+        - {"feedback_redactions"}
     ),
 )
 def test_fail_closed_a_tenant_without_tenant_settings_reads_no_row(table):
