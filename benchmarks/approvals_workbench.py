@@ -8,7 +8,8 @@
 Part 1, queue pages: server time of our queue pages (rendered in-process by Django's test client as an
 operator, so no network is in the figure), next to the stock Django admin changelist of the same table under
 the same role (a plain `admin.ModelAdmin`, mounted at /stock-admin/ for this run only).
-Part 2, decisions: gunicorn serving the API, `wrk` (Debian package) as 8 concurrent operators posting
+Part 2, decisions: README's production line serving the API (`--server wsgi`: the older synchronous gunicorn
+workers), `wrk` (Debian package) as 8 concurrent operators posting
 `/approve/` over HTTP, each on its own pending approvals; then the same 8 deciders all on the same
 approvals (every one tried by several at once) to show the single-use rule under contention; next to
 pgbench running the bare conditional UPDATE (+ audit INSERT) of the decide service with 8 clients.
@@ -284,13 +285,18 @@ def operator_token() -> str:
     return str(ConsoleTokenObtainPairSerializer.get_token(user).access_token)
 
 
-def start_gunicorn(workers: int, threads: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "hotdash.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread" if threads > 1 else "sync",
-         "--log-level", "warning", "--keep-alive", "5"],
-        env={**os.environ, "DJANGO_LOG_LEVEL": "ERROR"},
-    )
+def start_gunicorn(workers: int, threads: int, server_line: str) -> subprocess.Popen:
+    """README's production line (`asgi`: gunicorn managing uvicorn workers), or the older synchronous one."""
+    if server_line == "asgi":
+        from tools.devstack import web_command
+
+        command = web_command(f"127.0.0.1:{PORT}", workers)
+    else:
+        command = [sys.executable, "-m", "gunicorn", "hotdash.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
+                   "--workers", str(workers), "--threads", str(threads),
+                   "--worker-class", "gthread" if threads > 1 else "sync"]
+    server = subprocess.Popen([*command, "--log-level", "warning", "--keep-alive", "5"],
+                              env={**os.environ, "DJANGO_LOG_LEVEL": "ERROR"})
     import urllib.request
 
     # Every worker answers before the timed run starts (the master listens before its workers have booted).
@@ -366,17 +372,19 @@ def worker_pids(server: subprocess.Popen) -> list[int]:
     return [server.pid, *(int(pid) for pid in children.read_text().split())] if children.exists() else [server.pid]
 
 
-def bench_decisions(owner: psycopg.Connection, seconds: int, workers: int, threads: int, figures: Figures) -> None:
+def bench_decisions(owner: psycopg.Connection, seconds: int, workers: int, threads: int, server_line: str,
+                    figures: Figures) -> None:
     token = operator_token()
     first, last = owner.execute("SELECT min(id), max(id) FROM agent_approvals WHERE status = 'pending'").fetchone()
     pool = last - first + 1
     print("\n### Decisions per second: 8 concurrent operators over HTTP\n")
-    print(f"gunicorn {workers} worker(s) x {threads} thread(s), wrk -t2 -c8 for {seconds}s per run,"
+    shape = "uvicorn workers (README's production line)" if server_line == "asgi" else f"sync worker(s) x {threads} thread(s)"
+    print(f"gunicorn, {workers} {shape}, wrk -t2 -c8 for {seconds}s per run,"
           f" on {pool:,} pending approvals (ids {first}-{last}).\n")
     print("| run | decisions/s | web CPU ms/decision | machine CPU ms/decision | 200 | 409 | other | p50 ms | p99 ms |"
           " decided in DB | audit rows | double decisions |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    server = start_gunicorn(workers, threads)
+    server = start_gunicorn(workers, threads, server_line)
     runs = {}
     try:
         pids = worker_pids(server)
@@ -441,7 +449,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker of the wsgi line")
+    parser.add_argument("--server", choices=["asgi", "wsgi"], default="asgi",
+                        help="the web server: README's production line (asgi, default) or the older sync one")
     args = parser.parse_args()
     if args.scale:
         # The issue's shape: a tenth as many pending as decided approvals (100k / 1M at SCALE=1000000).
@@ -455,7 +465,7 @@ def main() -> None:
     if args.part in ("queue", "all"):
         bench_queue_pages(args.repeat, figures)
     if args.part in ("decide", "all"):
-        bench_decisions(owner, args.seconds, args.workers, args.threads, figures)
+        bench_decisions(owner, args.seconds, args.workers, args.threads, args.server, figures)
         prepare(owner)
     figures.write()
 

@@ -269,6 +269,15 @@ HOTDASH_WAITS_PER_TOKEN = env.int("HOTDASH_WAITS_PER_TOKEN", default=1000)
 # Requests one ASGI worker runs inside Django at once (each holds a thread and a database connection meanwhile);
 # parked long polls are not counted. Workers x this is the web tier's most database connections.
 HOTDASH_REQUESTS_PER_WORKER = env.int("HOTDASH_REQUESTS_PER_WORKER", default=8)
+# The ASGI web processes (hotdash/asgi.py turns this on) pool their runtime connections: one request at a time
+# per connection, at most HOTDASH_REQUESTS_PER_WORKER at once. Processes that fork after connecting (Celery's
+# prefork pool) and the synchronous ones keep CONN_MAX_AGE's one connection per thread instead.
+HOTDASH_DB_POOL = env.bool("HOTDASH_DB_POOL", default=False)
+if HOTDASH_DB_POOL:
+    DATABASES["default"]["CONN_MAX_AGE"], DATABASES["default"]["CONN_HEALTH_CHECKS"] = 0, False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": HOTDASH_REQUESTS_PER_WORKER, "timeout": 10,
+    }
 HOTDASH_HEALTH_DETAILS_CACHE_SECONDS = env.int("HOTDASH_HEALTH_DETAILS_CACHE_SECONDS", default=5)
 
 # Training-data exports (README, "Configuration"; docs/exports.md). Web and workers must share the directory.
@@ -281,6 +290,9 @@ HOTDASH_EXPORT_PHONE_LENIENCY = env.str("HOTDASH_EXPORT_PHONE_LENIENCY", default
 # process, which exports of fewer than HOTDASH_EXPORT_WORKERS_MIN_ROWS rows always do.
 HOTDASH_EXPORT_WORKERS = env.int("HOTDASH_EXPORT_WORKERS", default=None)
 HOTDASH_EXPORT_WORKERS_MIN_ROWS = env.int("HOTDASH_EXPORT_WORKERS_MIN_ROWS", default=20_000)
+# Annotated drafts the beat task (every 5 minutes) redacts ahead of exports per run: about 10 s of one worker
+# process at the redactor's pace of some 5,000 drafts a second.
+HOTDASH_EXPORT_REDACT_AHEAD_ROWS = env.int("HOTDASH_EXPORT_REDACT_AHEAD_ROWS", default=50_000)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("HOTDASH_ACCESS_TOKEN_MINUTES", default=15)),
