@@ -163,3 +163,32 @@ def test_one_token_holds_at_most_its_share_of_waits(asgi_server):
     assert "HOTDASH_WAITS_PER_TOKEN" in refused.body["detail"]
     assert {a.status for a in answered} == {200}
     assert (again.status, again.body["status"]) == (200, "pending")  # the slots came back
+
+
+def runtime_backends(started_before: str) -> tuple[int, int]:
+    """hotdash_app's connections to this database: (opened before `started_before`, opened since)."""
+    with owner_connect(autocommit=True) as owner:
+        return owner.execute(
+            "SELECT count(*) FILTER (WHERE backend_start < %(t)s), count(*) FILTER (WHERE backend_start >= %(t)s)"
+            " FROM pg_stat_activity WHERE usename = 'hotdash_app' AND datname = current_database()",
+            {"t": started_before},
+        ).fetchone()
+
+
+def test_the_web_process_keeps_its_database_connections_from_one_request_to_the_next(asgi_server):
+    # A connection per request cost PostgreSQL a new backend process each time (docs/benchmarks.md).
+    (approval_id,) = approvals_queue(1)
+    token = issue_token("--role", "ingest", "--client", "platform-pooled")
+    connections.close_all()  # this test process holds no runtime connection of its own while it counts
+
+    async def reads(count: int) -> list:
+        return [await http_get(asgi_server, f"/api/v1/approvals/{approval_id}/", token) for _ in range(count)]
+
+    assert {answer.status for answer in asyncio.run(reads(3))} == {200}
+    with owner_connect(autocommit=True) as owner:
+        (since,) = owner.execute("SELECT clock_timestamp()::text").fetchone()
+    answers = asyncio.run(reads(30))
+
+    assert {answer.status for answer in answers} == {200}
+    kept, opened = runtime_backends(since)
+    assert (opened, kept >= 1) == (0, True)
