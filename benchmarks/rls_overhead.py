@@ -90,8 +90,11 @@ def main() -> None:
         args.repeat = 50
     figures = Figures("rls_overhead", args, scale={"rows": args.rows, "projects": args.projects})
 
-    owner = psycopg.connect(os.environ["DATABASE_OWNER_URL"], autocommit=True)
-    runtime = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+    # No server-side prepared statements, as Django's connections (its default): psycopg's own default prepares a
+    # query from its fifth run, a path the console never takes, whose sub-millisecond ratios swung from 0.2x to
+    # 4.8x between two runs of this benchmark.
+    owner = psycopg.connect(os.environ["DATABASE_OWNER_URL"], autocommit=True, prepare_threshold=None)
+    runtime = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True, prepare_threshold=None)
     load(owner, args.rows, args.projects)
     (tenant_rows,) = owner.execute("SELECT count(*) FROM facts WHERE project = %s", [PROJECT]).fetchone()
     print(f"tenant {PROJECT}: {tenant_rows:,} of {args.rows:,} facts; {args.repeat} runs per cell, interleaved\n")
