@@ -14,9 +14,7 @@ import gzip
 import hashlib
 import json
 import os
-import queue
 import secrets
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -66,47 +64,6 @@ class _HashingWriter:
         self.raw.flush()
 
 
-class _BackgroundWriter:
-    """Writes blocks to `target` (the gzip stream) in a second thread.
-
-    Reading COPY's rows is Python work under the GIL; zlib, sha256 and the file write release it. In one thread
-    the reading waited for the compressing and the other way round (docs/benchmarks.md, retention); here the
-    reader hands megabyte blocks to this thread through a short queue (bounded: memory stays a few blocks), and
-    the two run at once. An error in either thread stops both and is raised in the reader's.
-    """
-
-    DEPTH = 4
-
-    def __init__(self, target):
-        self.target = target
-        self.blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=self.DEPTH)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="backup-writer", daemon=True)
-
-    def __enter__(self) -> _BackgroundWriter:
-        self.thread.start()
-        return self
-
-    def _run(self) -> None:
-        while (block := self.blocks.get()) is not None:
-            if self.error is None:
-                try:
-                    self.target.write(block)
-                except BaseException as error:  # handed to the reader's thread, which raises it
-                    self.error = error
-
-    def write(self, block: bytes) -> None:
-        if self.error is not None:
-            raise self.error
-        self.blocks.put(block)
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        self.blocks.put(None)
-        self.thread.join()
-        if exc is None and self.error is not None:
-            raise self.error
-
-
 @dataclass
 class DataFile:
     table: str
@@ -154,19 +111,18 @@ class RunDirectory:
         with path.open("xb") as raw:
             hashing = _HashingWriter(raw)
             with gzip.GzipFile(filename="", mode="wb", fileobj=hashing, compresslevel=COMPRESS_LEVEL, mtime=0) as gz:
-                with _BackgroundWriter(gz) as writer:
-                    # COPY hands over one row per block: gathering a megabyte before counting and compressing
-                    # makes the per-call cost vanish (it was most of a backup's time).
-                    pending = bytearray()
-                    for block in blocks:
-                        pending += block
-                        if len(pending) >= READ_BLOCK:
-                            # COPY text format ends every row with a newline and escapes newlines inside values.
-                            rows += pending.count(b"\n")
-                            writer.write(bytes(pending))
-                            pending.clear()
-                    rows += pending.count(b"\n")
-                    writer.write(bytes(pending))
+                # COPY hands over one row per block: gathering a megabyte before counting and compressing
+                # makes the per-call cost vanish (it was most of a backup's time).
+                pending = bytearray()
+                for block in blocks:
+                    pending += block
+                    if len(pending) >= READ_BLOCK:
+                        # COPY text format ends every row with a newline and escapes newlines inside values.
+                        rows += pending.count(b"\n")
+                        gz.write(pending)
+                        pending.clear()
+                rows += pending.count(b"\n")
+                gz.write(pending)
             raw.flush()
             os.fsync(raw.fileno())
         data_file = DataFile(table=table, name=name, rows=rows, sha256=hashing.digest.hexdigest(), bytes=hashing.size)
