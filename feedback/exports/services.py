@@ -15,13 +15,14 @@ import os
 import subprocess
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from feedback.exports.filters import ExportFilters, ExportInputError, export_format_parse
@@ -120,12 +121,23 @@ def _write_atomically(path: Path, write: Callable[[object], None]) -> None:
         raise
 
 
+@contextmanager
+def _snapshot(outermost: bool):
+    """The enclosing transaction, made one snapshot when this code opened it (inside a caller's transaction,
+    the caller's isolation stands: it may already have read)."""
+    if outermost:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    yield
+
+
 def training_export_write(
     *, export_format: str, filters: ExportFilters, path: Path, redactor: Redactor, progress: Progress | None = None,
 ) -> dict:
     """Stream the rows into `path` (format as asked), then write its manifest beside it; returns the manifest.
 
-    Reads as the service role in one transaction (one snapshot: the rows counted are the rows written).
+    Reads as the service role in one read-only REPEATABLE READ transaction: one snapshot, so the rows counted
+    (progress) are the rows written, whatever arrives meanwhile.
     """
     chunk_rows = settings.HOTDASH_EXPORT_CHUNK_ROWS
     dataset = filters.dataset
@@ -134,7 +146,8 @@ def training_export_write(
 
     def write(file) -> None:
         nonlocal written
-        with acting_as(Role.SERVICE):
+        outermost = not connection.in_atomic_block
+        with transaction.atomic(), _snapshot(outermost), acting_as(Role.SERVICE):
             total = export_rows_count(filters)
             if progress is not None:
                 progress(0, total)

@@ -276,3 +276,34 @@ def test_an_export_succeeds_when_pruning_old_files_fails(tmp_path, export_dir):
     assert manifest_of(path)["rows"] == 1
     with acting_as(Role.QA):
         assert list(TrainingExport.objects.order_by("pk").values_list("status", flat=True)) == ["succeeded", "succeeded"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rows_counted_are_the_rows_written_while_drafts_arrive(tmp_path):
+    from feedback.exports.filters import ExportFilters
+    from feedback.exports.services import redactor_from_settings, training_export_write
+    from tests.conftest import owner_connect
+
+    with acting_as(Role.SERVICE):
+        for n in range(3):
+            AgentFeedbackFactory(input_text=f"question {n}", safe_to_send=True)
+    reported = []
+
+    def progress(done: int, total: int) -> None:
+        # the platform annotates another draft after the export counted and before it reads
+        if not reported:
+            with owner_connect(autocommit=True) as owner:
+                owner.execute(
+                    "INSERT INTO agent_feedback (conversation_id, input_text, model_draft, safe_to_send)"
+                    " VALUES ('c-late', 'a late question', 'a late answer', true)"
+                )
+        reported.append((done, total))
+
+    manifest = training_export_write(
+        export_format="jsonl", filters=ExportFilters(), path=tmp_path / "snapshot.jsonl",
+        redactor=redactor_from_settings(), progress=progress,
+    )
+
+    # one snapshot: the late draft is in neither the count nor the file, and progress never passes its total
+    assert reported[0] == (0, 3)
+    assert manifest["rows"] == 3 and reported[-1] == (3, 3)
