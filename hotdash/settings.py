@@ -184,6 +184,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
+        # One pool per process: under ASGI Django builds the cache anew for every request (hotdash/cache.py).
+        "OPTIONS": {"pool_class": "hotdash.cache.ProcessConnectionPool"},
     }
 }
 

@@ -192,3 +192,25 @@ def test_the_web_process_keeps_its_database_connections_from_one_request_to_the_
     assert {answer.status for answer in answers} == {200}
     kept, opened = runtime_backends(since)
     assert (opened, kept >= 1) == (0, True)
+
+
+def test_the_web_process_keeps_its_redis_connections_from_one_request_to_the_next(asgi_server):
+    # Every request reads Redis (token revocations, throttle counters); under ASGI Django's cache is built anew
+    # per request, and each had connected to Redis again.
+    import redis
+    from django.conf import settings
+
+    (approval_id,) = approvals_queue(1)
+    token = issue_token("--role", "ingest", "--client", "platform-redis")
+
+    async def reads(count: int) -> list:
+        return [await http_get(asgi_server, f"/api/v1/approvals/{approval_id}/", token) for _ in range(count)]
+
+    assert {answer.status for answer in asyncio.run(reads(3))} == {200}
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    before = server.info("stats")["total_connections_received"]
+    answers = asyncio.run(reads(30))
+    after = server.info("stats")["total_connections_received"]
+
+    assert {answer.status for answer in answers} == {200}
+    assert after - before == 0
