@@ -1,31 +1,23 @@
 from django.db import migrations
 
-TASK = "feedback.tasks.training_exports_prune_task"
-NAME = "Training exports: prune old files"
+from hotdash.beat_schedules import periodic_tasks_install, periodic_tasks_remove
+
+# Daily 03:30 UTC, clear of the 02:00 backup and the 03:00 retention runs; editable in the admin.
+JOBS = {
+    "Training exports: prune old files": {
+        "task": "feedback.tasks.training_exports_prune_task",
+        "crontab": {"minute": "30", "hour": "3"},
+        "description": "Deletes export files (and manifests) finished more than HOTDASH_EXPORT_KEEP_DAYS ago.",
+    },
+}
 
 
 def schedule(apps, schema_editor):
-    """Daily 03:30 UTC, clear of the 02:00 backup and the 03:00 retention runs; editable in the admin."""
-    db = schema_editor.connection.alias
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    daily, _ = CrontabSchedule.objects.using(db).get_or_create(
-        minute="30", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
-    )
-    PeriodicTask.objects.using(db).get_or_create(
-        name=NAME,
-        defaults={
-            "task": TASK,
-            "crontab": daily,
-            "description": "Deletes export files (and manifests) finished more than HOTDASH_EXPORT_KEEP_DAYS ago.",
-        },
-    )
+    periodic_tasks_install(apps, schema_editor, JOBS)
 
 
 def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.using(schema_editor.connection.alias).filter(
-        name=NAME
-    ).delete()
+    periodic_tasks_remove(apps, schema_editor, JOBS)
 
 
 class Migration(migrations.Migration):

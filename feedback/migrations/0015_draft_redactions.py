@@ -6,34 +6,26 @@ import django.contrib.postgres.fields
 import django.db.models.deletion
 from django.db import migrations, models
 
+from hotdash.beat_schedules import periodic_tasks_install, periodic_tasks_remove
+
 SQL = Path(__file__).resolve().parent.parent / "sql"
-TASK = "feedback.tasks.training_redactions_task"
-NAME = "Training exports: redact new drafts ahead"
+# Every 5 minutes; editable and pausable in the admin.
+JOBS = {
+    "Training exports: redact new drafts ahead": {
+        "task": "feedback.tasks.training_redactions_task",
+        "crontab": {"minute": "*/5"},
+        "description": "Redacts annotated drafts ahead of exports (up to HOTDASH_EXPORT_REDACT_AHEAD_ROWS a run), "
+        "so that an export copies their redacted text instead of redacting it.",
+    },
+}
 
 
 def schedule(apps, schema_editor):
-    """Every 5 minutes; editable and pausable in the admin."""
-    db = schema_editor.connection.alias
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    every_5_minutes, _ = CrontabSchedule.objects.using(db).get_or_create(
-        minute="*/5", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
-    )
-    PeriodicTask.objects.using(db).get_or_create(
-        name=NAME,
-        defaults={
-            "task": TASK,
-            "crontab": every_5_minutes,
-            "description": "Redacts annotated drafts ahead of exports (up to HOTDASH_EXPORT_REDACT_AHEAD_ROWS a run), "
-            "so that an export copies their redacted text instead of redacting it.",
-        },
-    )
+    periodic_tasks_install(apps, schema_editor, JOBS)
 
 
 def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.using(schema_editor.connection.alias).filter(
-        name=NAME
-    ).delete()
+    periodic_tasks_remove(apps, schema_editor, JOBS)
 
 
 class Migration(migrations.Migration):

@@ -1,44 +1,38 @@
-import json
-
 from django.db import migrations
 
+from hotdash.beat_schedules import periodic_tasks_install, periodic_tasks_remove
+
 TASK = "retention.tasks.retention_run_task"
-# name: (crontab in UTC, tables, description)
-SCHEDULES = {
-    "Retention: agent feedback": (
-        {"minute": "0", "hour": "2", "day_of_week": "0", "day_of_month": "*", "month_of_year": "*"},
-        ["agent_feedback"],
-        "Sundays 02:00 UTC: drafts past their policy, backed up first (Retention policies in the admin).",
-    ),
-    "Retention: approvals and queries": (
-        {"minute": "0", "hour": "3", "day_of_week": "*", "day_of_month": "1", "month_of_year": "*"},
-        ["agent_approvals", "agent_queries"],
-        "The 1st of the month 03:00 UTC: decided approvals (with their audit rows) and queries past their policy.",
-    ),
-    "Retention: logs": (
-        {"minute": "0", "hour": "4", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
-        ["observability_logs", "decision_sync_event_logs"],
-        "Daily 04:00 UTC: log lines and decision telemetry past their policy; small daily runs keep chunks short.",
-    ),
+JOBS = {
+    "Retention: agent feedback": {
+        "task": TASK,
+        "crontab": {"minute": "0", "hour": "2", "day_of_week": "0"},
+        "kwargs": {"tables": ["agent_feedback"]},
+        "description": "Sundays 02:00 UTC: drafts past their policy, backed up first (Retention policies in the admin).",
+    },
+    "Retention: approvals and queries": {
+        "task": TASK,
+        "crontab": {"minute": "0", "hour": "3", "day_of_month": "1"},
+        "kwargs": {"tables": ["agent_approvals", "agent_queries"]},
+        "description": "The 1st of the month 03:00 UTC: decided approvals (with their audit rows) and queries past"
+        " their policy.",
+    },
+    "Retention: logs": {
+        "task": TASK,
+        "crontab": {"minute": "0", "hour": "4"},
+        "kwargs": {"tables": ["observability_logs", "decision_sync_event_logs"]},
+        "description": "Daily 04:00 UTC: log lines and decision telemetry past their policy; small daily runs keep"
+        " chunks short.",
+    },
 }
 
 
 def schedule(apps, schema_editor):
-    db = schema_editor.connection.alias
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, (crontab, tables, description) in SCHEDULES.items():
-        when, _ = CrontabSchedule.objects.using(db).get_or_create(timezone="UTC", **crontab)
-        PeriodicTask.objects.using(db).get_or_create(
-            name=name,
-            defaults={"task": TASK, "crontab": when, "kwargs": json.dumps({"tables": tables}), "description": description},
-        )
+    periodic_tasks_install(apps, schema_editor, JOBS)
 
 
 def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.using(schema_editor.connection.alias).filter(
-        name__in=list(SCHEDULES)
-    ).delete()
+    periodic_tasks_remove(apps, schema_editor, JOBS)
 
 
 class Migration(migrations.Migration):

@@ -1,31 +1,23 @@
 from django.db import migrations
 
-TASK = "retention.tasks.backup_task"
-NAME = "Backup: agent tables and the gold set"
+from hotdash.beat_schedules import periodic_tasks_install, periodic_tasks_remove
+
+# Daily 02:00 UTC; operators pause or move it in the admin (Periodic tasks).
+JOBS = {
+    "Backup: agent tables and the gold set": {
+        "task": "retention.tasks.backup_task",
+        "crontab": {"minute": "0", "hour": "2"},
+        "description": "Daily backup into HOTDASH_BACKUP_DIR; the newest HOTDASH_BACKUP_KEEP are kept.",
+    },
+}
 
 
 def schedule(apps, schema_editor):
-    """Daily 02:00 UTC; operators pause or move it in the admin (Periodic tasks)."""
-    db = schema_editor.connection.alias
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    daily, _ = CrontabSchedule.objects.using(db).get_or_create(
-        minute="0", hour="2", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
-    )
-    PeriodicTask.objects.using(db).get_or_create(
-        name=NAME,
-        defaults={
-            "task": TASK,
-            "crontab": daily,
-            "description": "Daily backup into HOTDASH_BACKUP_DIR; the newest HOTDASH_BACKUP_KEEP are kept.",
-        },
-    )
+    periodic_tasks_install(apps, schema_editor, JOBS)
 
 
 def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.using(schema_editor.connection.alias).filter(
-        name=NAME
-    ).delete()
+    periodic_tasks_remove(apps, schema_editor, JOBS)
 
 
 class Migration(migrations.Migration):
