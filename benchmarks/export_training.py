@@ -312,6 +312,13 @@ def main() -> None:
               f" {stored['seconds']:.1f} | {stored['cpu_seconds']:.1f} | | {stored['peak_rss_mb']:.0f}"
               f" | {os.getloadavg()[0]:.1f} |", flush=True)
         figures.add(f"redacting {rows:,} drafts ahead of exports (one process)", store_rate, unit="rows/s")
+        # What storing the lines costs on disk, next to the drafts they are made from.
+        (stored_mb, drafts_mb), = owner.execute(
+            "SELECT pg_total_relation_size('feedback_redactions') / 1e6, pg_total_relation_size('agent_feedback') / 1e6"
+        ).fetchall()
+        print(f"feedback_redactions: {stored_mb:,.0f} MB on disk, agent_feedback {drafts_mb:,.0f} MB", flush=True)
+        figures.add(f"feedback_redactions holding {rows:,} drafts' lines: size on disk", stored_mb, unit="MB",
+                    baseline=drafts_mb, baseline_name="agent_feedback")
         for kind in args.formats:
             export_measured(figures, rows, kind, copy, "redacted ahead", target=">= 30% of COPY")
     figures.write()

@@ -305,11 +305,13 @@ class AnnotationSkip(models.Model):
 
 
 class DraftRedaction(models.Model):
-    """A draft's free text redacted ahead of any export, so that an export copies it instead of redacting it.
+    """A draft's lines of an export file (JSON Lines and CSV), redacted ahead of any export, so that an export
+    copies them instead of redacting the draft.
 
-    Valid while the draft's `updated_at` and the redactor's key (its rules, phonenumbers' version, the regions
-    and leniency) are the ones it was made with; otherwise an export ignores it and redacts the draft itself.
-    Written and read by the service role only (feedback/exports/stored_redactions.py, docs/exports.md).
+    Valid while the draft's `updated_at` and the key it was made with (the redactor's rules, phonenumbers'
+    version, the regions and leniency, and the line format) are current; otherwise an export ignores it and
+    redacts the draft itself. Written and read by the service role only (feedback/exports/stored_redactions.py,
+    docs/exports.md).
     """
 
     # The database deletes these with their draft (ON DELETE CASCADE, feedback/sql/0014_draft_redactions.sql),
@@ -318,11 +320,9 @@ class DraftRedaction(models.Model):
         AgentFeedback, on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False, related_name="+"
     )
     source_updated_at = models.DateTimeField()
-    redactor = models.TextField()
-    input_text = models.TextField()
-    model_draft = models.TextField()
-    labels = ArrayField(models.TextField())
-    notes = models.TextField(null=True)
+    made_with = models.TextField()
+    jsonl = models.TextField()
+    csv = models.TextField()
     # What the redactor replaced in this draft, added to an export's manifest.
     emails = models.PositiveIntegerField()
     phones = models.PositiveIntegerField()
@@ -334,7 +334,7 @@ class DraftRedaction(models.Model):
         db_table = "feedback_redactions"
 
     def __str__(self) -> str:
-        return f"Redacted text of draft #{self.feedback_id}"
+        return f"Redacted lines of draft #{self.feedback_id}"
 
 
 class ExportStatus(models.TextChoices):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from feedback.exports.lines import DRAFTS, GOLD
 from feedback.models import ExportFormat
-
-DRAFTS, GOLD = "drafts", "gold"
 
 
 class ExportInputError(ValueError):

@@ -1,26 +1,36 @@
-"""Rows as read from the database, turned into redacted records, one chunk at a time, in or out of process.
+"""Rows as read from the database, turned into the redacted lines of the file, one chunk at a time, in or out of process.
 
-This module imports no Django (only the redactor, orjson and the standard library): a pool of worker processes
-(`RedactionPool`) imports it to redact chunks in parallel, since redaction, not the database or the file, is
-what an export spends its time on (docs/exports.md, Performance). A record is a tuple in the dataset's column
-order (writers.SCHEMAS); timestamps arrive from the database already as ISO 8601 text in UTC.
+This module imports no Django (only the redactor, the line encoders, orjson and the standard library): a pool of
+worker processes (`RedactionPool`) imports it to redact chunks in parallel, since redaction, not the database or
+the file, is what an export spends its time on (docs/exports.md, Performance). Every row arrives as its line
+stored ahead (feedback_redactions) or None, then its columns (None when the line is stored); a record is a tuple in
+the dataset's column order (lines.COLUMNS); timestamps arrive from the database already as ISO 8601 text in UTC.
 """
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
+from pathlib import Path
 
 import orjson
 
+from feedback.exports import lines
+from feedback.exports.lines import DRAFTS, GOLD, csv_lines, jsonl_lines, lines_encode
 from feedback.exports.redaction import KINDS, Redactor, names_from_meta
 
-# The dataset names of filters.py, which imports the models and so Django: workers never import it.
-_GOLD = "gold"
 _RUBRIC_KEYS = ("clarity", "accuracy", "tone")
+
+
+def stored_lines_key(redactor: Redactor) -> str:
+    """Names what a line stored ahead was made with: the redactor (its rules and settings), this module's records
+    and the line encoders. A line stored under another key may read differently today, so it is made again."""
+    code = Path(__file__).read_bytes() + Path(lines.__file__).read_bytes()
+    return f"{redactor.key()}:{hashlib.sha256(code).hexdigest()[:16]}"
 
 
 def _draft_texts(input_text, model_draft, labels, notes, meta, redact) -> tuple:
@@ -34,21 +44,13 @@ def _draft_texts(input_text, model_draft, labels, notes, meta, redact) -> tuple:
     )
 
 
-# A draft row (feedback/exports/selectors.py): its columns, then whether its texts arrive redacted ahead
-# (feedback_redactions), then what was replaced in them, per kind in KINDS' order.
-_STORED = 10
-
-
-def _draft_records(rows: list[tuple], redactor: Redactor) -> list[tuple]:
+def _draft_records(rows: Iterable[tuple], redactor: Redactor) -> list[tuple]:
+    """Draft rows' columns (id, conversation_id, created_at, input_text, model_draft, safe_to_send, labels,
+    rubric, notes, meta) as redacted records."""
     redact = redactor.redact
-    found = [0] * len(KINDS)
     records = []
-    for id_, conversation_id, created_at, input_text, model_draft, safe, labels, rubric, notes, meta, stored, *counts in rows:
-        if stored:
-            for index, count in enumerate(counts):
-                found[index] += count
-        else:
-            input_text, model_draft, labels, notes = _draft_texts(input_text, model_draft, labels, notes, meta, redact)
+    for id_, conversation_id, created_at, input_text, model_draft, safe, labels, rubric, notes, meta in rows:
+        input_text, model_draft, labels, notes = _draft_texts(input_text, model_draft, labels, notes, meta, redact)
         rubric = orjson.loads(rubric) if rubric else None
         records.append((
             id_,
@@ -62,31 +64,10 @@ def _draft_records(rows: list[tuple], redactor: Redactor) -> list[tuple]:
             {key: rubric.get(key) for key in _RUBRIC_KEYS} if rubric else None,
             notes,
         ))
-    for kind, count in zip(KINDS, found, strict=True):
-        redactor.counts[kind] += count
     return records
 
 
-def draft_redactions(rows: list[tuple], redactor: Redactor) -> list[tuple]:
-    """Drafts redacted ahead of an export (feedback_redactions).
-
-    Each row is (id, input_text, model_draft, labels, notes, meta); each result (id, input_text, model_draft,
-    labels, notes, then what was replaced per kind in KINDS' order), redacted exactly as an export would.
-    """
-    redact, counts = redactor.redact, redactor.counts
-    redacted = []
-    for id_, input_text, model_draft, labels, notes, meta in rows:
-        before = [counts[kind] for kind in KINDS]
-        texts = _draft_texts(input_text, model_draft, labels, notes, meta, redact)
-        redacted.append((id_, *texts, *(counts[kind] - was for kind, was in zip(KINDS, before, strict=True))))
-    return redacted
-
-
-def _all_stored(dataset: str, rows: list[tuple]) -> bool:
-    return dataset != _GOLD and all(row[_STORED] for row in rows)
-
-
-def _gold_records(rows: list[tuple], redactor: Redactor) -> list[tuple]:
+def _gold_records(rows: Iterable[tuple], redactor: Redactor) -> list[tuple]:
     redact = redactor.redact
     return [
         (id_, conversation_id, source_message_id, approved_at, redact(question), redact(reply), [redact(tag) for tag in tags])
@@ -94,9 +75,32 @@ def _gold_records(rows: list[tuple], redactor: Redactor) -> list[tuple]:
     ]
 
 
-def records_redact(dataset: str, rows: list[tuple], redactor: Redactor) -> list[tuple]:
-    """The chunk's records, redacted by `redactor` (which adds what it replaced to its counts)."""
-    return (_gold_records if dataset == _GOLD else _draft_records)(rows, redactor)
+def lines_redact(dataset: str, kind: str, rows: list[tuple], redactor: Redactor) -> list[str]:
+    """The chunk's lines of `kind` (lines.JSONL or lines.CSV), in the rows' order: a line stored ahead as it is,
+    any other row redacted by `redactor` (which adds what it replaced to its counts) and encoded."""
+    pending = [columns for stored, *columns in rows if stored is None]
+    if not pending:
+        return [stored for stored, *_ in rows]
+    records = (_gold_records if dataset == GOLD else _draft_records)(pending, redactor)
+    made = iter(lines_encode(kind, dataset, records))
+    return [next(made) if stored is None else stored for stored, *_ in rows]
+
+
+def draft_lines_ahead(rows: list[tuple], redactor: Redactor) -> list[tuple]:
+    """Drafts' lines made ahead of an export (feedback_redactions), exactly as an export would make them.
+
+    Each row is a draft's columns as `_draft_records` takes them; each result (jsonl line, csv line, then what
+    was replaced per kind in KINDS' order).
+    """
+    counts, records, found = redactor.counts, [], []
+    for row in rows:
+        before = [counts[kind] for kind in KINDS]
+        records.extend(_draft_records([row], redactor))
+        found.append(tuple(counts[kind] - was for kind, was in zip(KINDS, before, strict=True)))
+    return [
+        (jsonl, csv, *replaced)
+        for jsonl, csv, replaced in zip(jsonl_lines(DRAFTS, records), csv_lines(records), found, strict=True)
+    ]
 
 
 # One redactor per worker process, made by _worker_start from the export's settings.
@@ -108,28 +112,28 @@ def _worker_start(regions: tuple[str, ...], leniency: str) -> None:
     _worker_redactor = Redactor(regions=regions, leniency=leniency)
 
 
-def _worker_redact(dataset: str, rows: list[tuple]) -> tuple[list[tuple], dict[str, int]]:
-    """A chunk redacted in a worker, with what this chunk alone replaced (the worker's redactor lives on)."""
+def _worker_redact(dataset: str, kind: str, rows: list[tuple]) -> tuple[list[str], dict[str, int]]:
+    """A chunk's lines made in a worker, with what this chunk alone replaced (the worker's redactor lives on)."""
     redactor = _worker_redactor
     before = dict(redactor.counts)
-    records = records_redact(dataset, rows, redactor)
-    return records, {kind: count - before[kind] for kind, count in redactor.counts.items()}
+    made = lines_redact(dataset, kind, rows, redactor)
+    return made, {name: count - before[name] for name, count in redactor.counts.items()}
 
 
 class RedactionPool:
-    """Redact chunks in `workers` processes, handing the records back in the order the chunks came in.
+    """Make chunks' lines in `workers` processes, handing them back in the order the chunks came in.
 
     At most `workers + 1` chunks are in flight, so memory stays bounded by the chunk size whatever the export's
     size. Workers are spawned (not forked: the parent holds a database connection and maybe threads) and
-    import only this module and the redactor. Their counts are added to the parent's redactor, so the manifest
-    counts the same as a redaction in process.
+    import only this module, the encoders and the redactor. Their counts are added to the parent's redactor, so
+    the manifest counts the same as a redaction in process.
     """
 
     def __init__(self, redactor: Redactor, *, workers: int):
         self.redactor, self.workers = redactor, workers
-        self.executor = None  # started by the first chunk that needs redacting: stored drafts never need it
+        self.executor = None  # started by the first chunk that needs redacting: stored lines never need it
 
-    def _submit(self, dataset: str, rows: list[tuple]) -> Future:
+    def _submit(self, dataset: str, kind: str, rows: list[tuple]) -> Future:
         if self.executor is None:
             from concurrent.futures import ProcessPoolExecutor
 
@@ -137,29 +141,29 @@ class RedactionPool:
                 max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
                 initargs=(self.redactor.regions, self.redactor.leniency_name),
             )
-        return self.executor.submit(_worker_redact, dataset, rows)
+        return self.executor.submit(_worker_redact, dataset, kind, rows)
 
-    def map(self, dataset: str, chunks: Iterable[list[tuple]]) -> Iterator[tuple[list[tuple], int]]:
-        """(records, rows read) per chunk, in order."""
+    def map(self, dataset: str, kind: str, chunks: Iterable[list[tuple]]) -> Iterator[tuple[list[str], int]]:
+        """(lines, rows read) per chunk, in order."""
         pending: deque = deque()
         for rows in chunks:
-            if _all_stored(dataset, rows):
-                # Nothing to redact: copying the texts here costs less than sending them to a worker and back.
+            if all(stored is not None for stored, *_ in rows):
+                # Nothing to redact: the stored lines go straight to the file, not to a worker and back.
                 future: Future = Future()
-                future.set_result((records_redact(dataset, rows, self.redactor), {}))  # counted in place
+                future.set_result(([stored for stored, *_ in rows], {}))
             else:
-                future = self._submit(dataset, rows)
+                future = self._submit(dataset, kind, rows)
             pending.append((future, len(rows)))
             if len(pending) > self.workers:
                 yield self._take(pending)
         while pending:
             yield self._take(pending)
 
-    def _take(self, pending: deque) -> tuple[list[tuple], int]:
+    def _take(self, pending: deque) -> tuple[list[str], int]:
         future, size = pending.popleft()
-        records, counts = future.result()
+        made, counts = future.result()
         self.redactor.counts.update(counts)
-        return records, size
+        return made, size
 
     def close(self) -> None:
         if self.executor is not None:

@@ -26,9 +26,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from feedback.exports.filters import ExportFilters, ExportInputError, export_format_parse
-from feedback.exports.records import RedactionPool, records_redact, redaction_workers
+from feedback.exports.records import RedactionPool, lines_redact, redaction_workers, stored_lines_key
 from feedback.exports.redaction import Redactor
-from feedback.exports.selectors import export_rows, export_rows_count
+from feedback.exports.selectors import export_rows, export_rows_count, read_ahead
 from feedback.exports.writers import EXTENSIONS, SCHEMA_VERSION, WRITERS, columns
 from feedback.models import ExportStatus, TrainingExport
 from hotdash.db_context import Role, acting_as
@@ -148,22 +148,26 @@ def training_export_write(
         nonlocal written
         outermost = not connection.in_atomic_block
         with transaction.atomic(), _snapshot(outermost), acting_as(Role.SERVICE):
-            total = export_rows_count(filters)
+            stored_key = stored_lines_key(redactor)
+            total, stored_replaced = export_rows_count(filters, stored_key=stored_key)
+            redactor.counts.update(stored_replaced)  # the stored lines are copied, not redacted again
             if progress is not None:
                 progress(0, total)
-            chunks = export_rows(filters, chunk_rows=chunk_rows, redactor_key=redactor.key())
+            writer_class = WRITERS[export_format]
+            kind = writer_class.line_kind
             workers = redaction_workers(
                 settings.HOTDASH_EXPORT_WORKERS, settings.HOTDASH_EXPORT_WORKERS_MIN_ROWS, total
             )
             pool = RedactionPool(redactor, workers=workers) if workers else None
-            redacted = (
-                pool.map(dataset, chunks) if pool
-                else ((records_redact(dataset, rows, redactor), len(rows)) for rows in chunks)
+            writer = writer_class(file, dataset)
+            chunks = read_ahead(export_rows(filters, kind=kind, chunk_rows=chunk_rows, stored_key=stored_key))
+            made = (
+                pool.map(dataset, kind, chunks) if pool
+                else ((lines_redact(dataset, kind, rows, redactor), len(rows)) for rows in chunks)
             )
-            writer = WRITERS[export_format](file, dataset)
             try:
-                for records, size in redacted:
-                    writer.write(records)
+                for lines, size in made:
+                    writer.write(lines)
                     written += size
                     if progress is not None:
                         progress(written, total)
@@ -172,6 +176,7 @@ def training_export_write(
                 writer.abandon()
                 raise
             finally:
+                chunks.close()  # stops the read-ahead thread now, before the transaction ends
                 if pool is not None:
                     pool.close()
 

@@ -1,22 +1,20 @@
-"""The three file formats of an export, each written as rows arrive, never holding the whole file.
+"""The three file formats of an export, each written as its lines arrive, never holding the whole file.
 
-A writer gets tuples in the order of the dataset's columns (timestamps as ISO 8601 text in UTC, lists and the
-rubric as Python values) and encodes them its own way: JSON Lines and CSV as text (lists and the rubric as JSON
-in CSV), parquet with the declared pyarrow schema, one row group per `ROW_GROUP_ROWS`. Nothing in a file depends on when it was written,
-so the same rows give the same bytes.
+A writer gets the records' lines (lines.py): JSON Lines and CSV go to the file as they are; parquet parses the
+JSON lines with pyarrow's reader into the declared schema, one row group per `ROW_GROUP_ROWS`. Nothing in a
+file depends on when it was written, so the same rows give the same bytes.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import BinaryIO
 
-import orjson
 import pyarrow as pa
+import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
-from feedback.exports.filters import DRAFTS, GOLD
+from feedback.exports.lines import COLUMNS, CSV, DRAFTS, GOLD, JSONL, csv_header
 from feedback.models import ExportFormat
 
 SCHEMA_VERSION = 1
@@ -24,48 +22,32 @@ ROW_GROUP_ROWS = 10_000
 
 _RUBRIC = pa.struct([("clarity", pa.int8()), ("accuracy", pa.int8()), ("tone", pa.int8())])
 _TIMESTAMP = pa.timestamp("us", tz="UTC")
+_TYPES = {
+    DRAFTS: (
+        pa.int64(), pa.string(), _TIMESTAMP, pa.string(), pa.string(), pa.bool_(), pa.list_(pa.string()), _RUBRIC,
+        pa.string(),
+    ),
+    GOLD: (pa.int64(), pa.string(), pa.string(), _TIMESTAMP, pa.string(), pa.string(), pa.list_(pa.string())),
+}
 SCHEMAS: dict[str, pa.Schema] = {
-    DRAFTS: pa.schema([
-        ("id", pa.int64()),
-        ("conversation_id", pa.string()),
-        ("created_at", _TIMESTAMP),
-        ("input_text", pa.string()),
-        ("model_draft", pa.string()),
-        ("safe_to_send", pa.bool_()),
-        ("labels", pa.list_(pa.string())),
-        ("rubric", _RUBRIC),
-        ("notes", pa.string()),
-    ]),
-    GOLD: pa.schema([
-        ("id", pa.int64()),
-        ("conversation_id", pa.string()),
-        ("source_message_id", pa.string()),
-        ("approved_at", _TIMESTAMP),
-        ("question", pa.string()),
-        ("reply", pa.string()),
-        ("tags", pa.list_(pa.string())),
-    ]),
+    dataset: pa.schema(list(zip(COLUMNS[dataset], types, strict=True))) for dataset, types in _TYPES.items()
 }
 
 
 def columns(dataset: str) -> list[str]:
-    return SCHEMAS[dataset].names
-
-
-def _json(value) -> str:
-    return orjson.dumps(value).decode()
+    return list(COLUMNS[dataset])
 
 
 class JsonlWriter:
-    """One JSON object per line, compact, UTF-8 as is (orjson: the same bytes as json.dumps with
-    ensure_ascii=False and no spaces, several times faster)."""
+    """The JSON lines as they are."""
+
+    line_kind = JSONL
 
     def __init__(self, file: BinaryIO, dataset: str):
-        self.file, self.columns = file, columns(dataset)
+        self.file = file
 
-    def write(self, rows: list[tuple]) -> None:
-        names, dumps = self.columns, orjson.dumps
-        self.file.write(b"".join([dumps(dict(zip(names, row, strict=True))) + b"\n" for row in rows]))
+    def write(self, lines: list[str]) -> None:
+        self.file.write("".join(lines).encode())
 
     def close(self) -> None:
         self.file.flush()
@@ -74,64 +56,47 @@ class JsonlWriter:
         """Stop after a failure; the caller deletes the file."""
 
 
-class CsvWriter:
-    """RFC 4180 CSV with a header; lists and objects as JSON text, booleans as true / false, null as empty."""
+class CsvWriter(JsonlWriter):
+    """A header, then the CSV lines as they are."""
+
+    line_kind = CSV
 
     def __init__(self, file: BinaryIO, dataset: str):
-        self.columns = columns(dataset)
-        self.text = io.TextIOWrapper(file, encoding="utf-8", newline="", write_through=False)
-        self.writer = csv.writer(self.text, lineterminator="\r\n")
-        self.writer.writerow(self.columns)
-
-    @staticmethod
-    def _cell(value):
-        if value is None:
-            return ""
-        if value is True:
-            return "true"
-        if value is False:
-            return "false"
-        if isinstance(value, list | dict):
-            return _json(value)
-        return value
-
-    def write(self, rows: list[tuple]) -> None:
-        cell = self._cell
-        self.writer.writerows([[cell(value) for value in row] for row in rows])
-
-    def close(self) -> None:
-        self.text.flush()
-        # The caller closes the file; detaching keeps the wrapper from closing it when it is collected.
-        self.text.detach()
-
-    def abandon(self) -> None:
-        self.text.detach()
+        super().__init__(file, dataset)
+        self.file.write(csv_header(dataset).encode())
 
 
 class ParquetWriter:
-    """Row groups of ROW_GROUP_ROWS, built column by column (timestamps arrive as ISO 8601 text and are cast)."""
+    """Row groups of ROW_GROUP_ROWS, parsed from the JSON lines by pyarrow (in C++, on every core) into the
+    declared schema: timestamps from their ISO 8601 text, a missing rubric as a null struct."""
+
+    line_kind = JSONL
+    # pyarrow parses a row group's text in this many blocks at once; a block holds at least the longest line.
+    _BLOCKS = 4
 
     def __init__(self, file: BinaryIO, dataset: str):
         self.schema = SCHEMAS[dataset]
         self.writer = pq.ParquetWriter(file, self.schema, compression="zstd")
-        self.pending: list[tuple] = []
+        self.parse_options = pa_json.ParseOptions(explicit_schema=self.schema, unexpected_field_behavior="error")
+        self.pending: list[str] = []
 
-    def write(self, rows: list[tuple]) -> None:
-        self.pending.extend(rows)
+    def write(self, lines: list[str]) -> None:
+        self.pending.extend(lines)
         while len(self.pending) >= ROW_GROUP_ROWS:
             self._flush(self.pending[:ROW_GROUP_ROWS])
             self.pending = self.pending[ROW_GROUP_ROWS:]
 
-    def _flush(self, rows: list[tuple]) -> None:
-        if not rows:
+    def _flush(self, lines: list[str]) -> None:
+        if not lines:
             return
-        arrays = []
-        for field, values in zip(self.schema, zip(*rows, strict=True), strict=True):
-            if pa.types.is_timestamp(field.type):
-                arrays.append(pa.array(values, pa.string()).cast(field.type))
-            else:
-                arrays.append(pa.array(values, field.type))
-        self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema), row_group_size=ROW_GROUP_ROWS)
+        data = "".join(lines).encode()
+        # A line is at most 4 bytes per character in UTF-8.
+        block = max(len(data) // self._BLOCKS, 4 * max(map(len, lines))) + 1
+        table = pa_json.read_json(
+            io.BytesIO(data), read_options=pa_json.ReadOptions(block_size=block), parse_options=self.parse_options
+        )
+        # One chunk per column, however pyarrow split the text, so the file's bytes depend on the rows alone.
+        self.writer.write_table(table.combine_chunks(), row_group_size=ROW_GROUP_ROWS)
 
     def close(self) -> None:
         self._flush(self.pending)

@@ -1,9 +1,12 @@
 """Drafts redacted ahead of exports (feedback_redactions): the same files, never stale text, service role only."""
 
+import csv
 import hashlib
+import io
 import json
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
@@ -35,20 +38,37 @@ def jsonl_rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+def input_texts(path: Path) -> list[str]:
+    """The input_text column of an export file, in its format."""
+    if path.suffix == ".jsonl":
+        return [row["input_text"] for row in jsonl_rows(path)]
+    if path.suffix == ".csv":
+        return [row["input_text"] for row in csv.DictReader(io.StringIO(path.read_text(), newline=""))]
+    return pq.read_table(path).column("input_text").to_pylist()
+
+
 def fill(limit: int = 1000) -> int:
     return stored_redactions_fill(redactor=redactor_from_settings(), limit=limit, batch_rows=2)
 
 
 def stored_rows() -> list[tuple]:
+    """(draft id, its stored JSON line) of every stored draft."""
     with acting_as(Role.SERVICE), connection.cursor() as cursor:
-        cursor.execute("SELECT feedback_id, input_text FROM feedback_redactions ORDER BY feedback_id")
+        cursor.execute("SELECT feedback_id, jsonl FROM feedback_redactions ORDER BY feedback_id")
         return cursor.fetchall()
 
 
 def tamper(feedback_id: int, text: str) -> None:
-    """Change a stored redaction behind the task's back, to see whether an export reads it."""
+    """Change a stored draft's input text in its lines behind the task's back, to see whether an export reads
+    them (the fixtures' texts hold no double quote)."""
     with acting_as(Role.SERVICE), connection.cursor() as cursor:
-        cursor.execute("UPDATE feedback_redactions SET input_text = %s WHERE feedback_id = %s", [text, feedback_id])
+        cursor.execute(
+            "UPDATE feedback_redactions SET"
+            " jsonl = regexp_replace(jsonl, '\"input_text\":\"[^\"]*\"', '\"input_text\":\"' || %(text)s || '\"'),"
+            " csv = regexp_replace(csv, '^(([^,]*,){3})(\"[^\"]*\"|[^,]*)', '\\1' || %(text)s)"
+            " WHERE feedback_id = %(id)s",
+            {"text": text, "id": feedback_id},
+        )
 
 
 @pytest.fixture
@@ -92,10 +112,9 @@ def test_an_export_from_stored_redactions_writes_the_same_bytes_and_counts_as_re
     pooled = export(tmp_path, f"pooled.{export_format}", "--format", export_format)
     assert sha256(pooled) == sha256(redacting)
     assert manifest_of(pooled)["redactions"] == manifest_of(redacting)["redactions"]
-    # and it did copy the stored text: a stored row changed behind its back shows in the next export
+    # and it did copy the stored lines: a stored line changed behind its back shows in the next export
     tamper(drafts[0].pk, "stored text")
-    if export_format == "jsonl":
-        assert jsonl_rows(export(tmp_path, "tampered.jsonl"))[0]["input_text"] == "stored text"
+    assert input_texts(export(tmp_path, f"tampered.{export_format}", "--format", export_format))[0] == "stored text"
 
 
 def test_a_draft_edited_after_its_redaction_was_stored_is_redacted_again(tmp_path, drafts):
@@ -113,7 +132,7 @@ def test_a_draft_edited_after_its_redaction_was_stored_is_redacted_again(tmp_pat
     assert rows[drafts[1].pk]["input_text"].startswith("I'm [NAME_REDACTED], [EMAIL_REDACTED]")
     # and the next run of the task stores it again, and that one alone
     assert fill() == 1
-    assert dict(stored_rows())[drafts[1].pk] != "stale text"
+    assert "stale text" not in dict(stored_rows())[drafts[1].pk]
 
 
 def test_stored_redactions_made_with_other_settings_are_not_used(settings, tmp_path, drafts):
@@ -168,9 +187,9 @@ def test_beat_runs_the_task_every_5_minutes_through_a_worker(celery_worker, draf
     assert training_redactions_task.delay().get(timeout=60) == 9
     assert training_redactions_task.delay().get(timeout=60) == 0
 
-    # then every annotated draft has its redacted text stored
+    # then every annotated draft has its redacted lines stored
     assert [feedback_id for feedback_id, _ in stored_rows()] == [draft.pk for draft in drafts]
-    assert "jane" not in " ".join(text for _, text in stored_rows()).lower()
+    assert "jane" not in " ".join(line for _, line in stored_rows()).lower()
 
 
 def test_the_command_stores_every_pending_draft_and_refuses_a_bad_limit(drafts, capsys):
