@@ -120,8 +120,9 @@ def _fetched(cursor, chunk_rows: int) -> Generator[list[tuple]]:
 _DONE = object()
 
 
-def read_ahead(chunks: Generator[list[tuple]], *, depth: int = 2) -> Iterator[list[tuple]]:
-    """`chunks` (from export_rows), fetched by a thread of their own up to `depth` chunks ahead of the caller.
+def read_ahead(chunks: Generator[list[tuple]], *, depth: int = 1) -> Iterator[list[tuple]]:
+    """`chunks` (from export_rows), fetched by a thread of their own: `depth` chunks wait for the caller while
+    the thread fetches the next.
 
     The database makes the next rows while the caller redacts and writes these: on two cores, an export of
     stored lines otherwise waits for the server about half its time (docs/exports.md, Performance). The thread
