@@ -72,21 +72,23 @@ def _utc_midnight(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def export_rows_count(filters: ExportFilters, *, stored_key: str) -> tuple[int, dict[str, int]]:
-    """How many rows the export writes, and what was replaced in the drafts' lines stored under `stored_key`
-    (per kind in redaction.KINDS' order), which the export copies without redacting."""
+def export_rows_count(filters: ExportFilters, *, stored_key: str) -> tuple[int, int, dict[str, int]]:
+    """How many rows the export writes, how many of them are drafts whose lines are stored under `stored_key`,
+    and what was replaced in those lines (per kind in redaction.KINDS' order), which the export copies without
+    redacting."""
     where, params = _where(filters)
     with connection.cursor() as cursor:
         if filters.dataset == GOLD:
             cursor.execute(f"SELECT count(*) FROM support_curated_replies f{where}", params)  # noqa: S608 - constant
-            return cursor.fetchone()[0], dict.fromkeys(KINDS, 0)
+            return cursor.fetchone()[0], 0, dict.fromkeys(KINDS, 0)
         cursor.execute(
-            "SELECT count(*), coalesce(sum(r.emails), 0), coalesce(sum(r.phones), 0), coalesce(sum(r.cards), 0),"
-            f" coalesce(sum(r.ips), 0), coalesce(sum(r.names), 0){_STORED_JOIN}{where}",
+            "SELECT count(*), count(r.feedback_id), coalesce(sum(r.emails), 0), coalesce(sum(r.phones), 0),"
+            " coalesce(sum(r.cards), 0), coalesce(sum(r.ips), 0), coalesce(sum(r.names), 0)"
+            f"{_STORED_JOIN}{where}",
             [stored_key, *params],
         )
-        total, *replaced = cursor.fetchone()
-        return total, dict(zip(KINDS, replaced, strict=True))
+        total, stored, *replaced = cursor.fetchone()
+        return total, stored, dict(zip(KINDS, replaced, strict=True))
 
 
 def export_rows(filters: ExportFilters, *, kind: str, chunk_rows: int, stored_key: str) -> Generator[list[tuple]]:

@@ -149,7 +149,7 @@ def training_export_write(
         outermost = not connection.in_atomic_block
         with transaction.atomic(), _snapshot(outermost), acting_as(Role.SERVICE):
             stored_key = stored_lines_key(redactor)
-            total, stored_replaced = export_rows_count(filters, stored_key=stored_key)
+            total, stored, stored_replaced = export_rows_count(filters, stored_key=stored_key)
             redactor.counts.update(stored_replaced)  # the stored lines are copied, not redacted again
             if progress is not None:
                 progress(0, total)
@@ -160,7 +160,11 @@ def training_export_write(
             )
             pool = RedactionPool(redactor, workers=workers) if workers else None
             writer = writer_class(file, dataset)
-            chunks = read_ahead(export_rows(filters, kind=kind, chunk_rows=chunk_rows, stored_key=stored_key))
+            chunks = export_rows(filters, kind=kind, chunk_rows=chunk_rows, stored_key=stored_key)
+            if 2 * stored >= total:
+                # Mostly copying: the database's pace counts, and reading ahead overlaps it with the writing.
+                # Mostly redacting, the redactor is the pace, and chunks read ahead would only hold memory.
+                chunks = read_ahead(chunks)
             made = (
                 pool.map(dataset, kind, chunks) if pool
                 else ((lines_redact(dataset, kind, rows, redactor), len(rows)) for rows in chunks)
