@@ -72,10 +72,11 @@ def _big_buffers_unmapped() -> None:
     """Have glibc's malloc give buffers of 256 KiB and more back to the system when they are freed (the export's
     whole process, once).
 
-    By default the threshold rises as big buffers are freed, and the buffers of each parquet row group (its
-    text, the parsed columns, the encoded pages) are then kept and reused in other sizes: the exporting process
-    grew with the row groups, to 1.19-1.30x its peak at 10k rows by 1M (docs/exports.md, Performance). A fixed
-    threshold keeps it within 1.15x, for a few percent of speed. Elsewhere than glibc this does nothing.
+    By default the threshold (and with it the heap's trim threshold) rises as big buffers are freed, and the
+    buffers of each parquet row group (its text, the parsed columns, the encoded pages) are then kept and reused
+    in other sizes: the exporting process grew with the row groups, to 1.18-1.30x its peak at 10k rows by 1M,
+    redacting or not (docs/exports.md, Performance). A fixed threshold keeps it within 1.15x, for about a tenth
+    of a parquet export's speed. Elsewhere than glibc this does nothing.
     """
     try:
         ctypes.CDLL("libc.so.6").mallopt(-3, 256 * 1024)  # -3 is M_MMAP_THRESHOLD
