@@ -1,23 +1,18 @@
 """Every format carries awkward text exactly, whether the export redacts a draft or copies its stored lines; the
 rows are read ahead of the writer, and a failed write stops the reading."""
 
-import csv
-import io
-import json
 import threading
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from feedback.exports.selectors import read_ahead
 from feedback.exports.services import redactor_from_settings
 from feedback.exports.stored_redactions import stored_redactions_fill
-from feedback.exports.writers import SCHEMAS
 from feedback.models import AgentFeedback
 from hotdash.db_context import Role, acting_as
+from tests.feedback.export_files import draft_rows, export
 from tests.feedback.factories import AgentFeedbackFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,29 +75,6 @@ def expected(draft) -> dict:
     }
 
 
-def read_back(path: Path) -> list[dict]:
-    """The rows of an export file, each column as the JSON value it stands for."""
-    if path.suffix == ".jsonl":
-        # Split on "\n" alone: JSON escapes every newline inside a value, and str.splitlines would also split at
-        # the separators (U+2028) that JSON leaves as they are.
-        return [json.loads(line) for line in path.read_bytes().decode().split("\n") if line]
-    if path.suffix == ".csv":
-        rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode(), newline="")))
-        for row in rows:
-            row["id"] = int(row["id"])
-            row["safe_to_send"] = {"true": True, "false": False}[row["safe_to_send"]]
-            for column in ("labels", "rubric"):
-                row[column] = json.loads(row[column]) if row[column] else None
-            row["notes"] = row["notes"] or None  # CSV writes null and the empty text alike
-        return rows
-    table = pq.read_table(path)
-    assert table.schema == SCHEMAS["drafts"]
-    rows = table.to_pylist()
-    for row in rows:
-        row["created_at"] = row["created_at"].isoformat()
-    return rows
-
-
 @pytest.mark.parametrize("export_format", ["jsonl", "csv", "parquet"])
 def test_awkward_text_comes_back_exactly_from_every_format_redacted_or_copied(settings, tmp_path, drafts, export_format):
     settings.HOTDASH_EXPORT_CHUNK_ROWS = 3
@@ -110,19 +82,17 @@ def test_awkward_text_comes_back_exactly_from_every_format_redacted_or_copied(se
     if export_format == "csv":
         for row in rows:
             row["notes"] = row["notes"] or None
-    redacting = tmp_path / f"redacting.{export_format}"
-    call_command("export_training", "--format", export_format, "--output", str(redacting), verbosity=0)
+    redacting = export(tmp_path, f"redacting.{export_format}", "--format", export_format)
 
     # when the task stores every draft's lines, then half the drafts change (their stored lines go stale), so
     # the export copies some lines and redacts the other drafts, within the same chunks
     assert stored_redactions_fill(redactor=redactor_from_settings(), limit=len(drafts)) == len(drafts)
     with acting_as(Role.SERVICE):
         AgentFeedback.objects.filter(pk__in=[draft.pk for draft in drafts[::2]]).update(annotator="edited")
-    copying = tmp_path / f"copying.{export_format}"
-    call_command("export_training", "--format", export_format, "--output", str(copying), verbosity=0)
+    copying = export(tmp_path, f"copying.{export_format}", "--format", export_format)
 
     # then both files hold every value as it is in the database, and are the same bytes
-    assert read_back(redacting) == rows
+    assert draft_rows(redacting) == rows
     assert copying.read_bytes() == redacting.read_bytes()
 
 
@@ -136,13 +106,12 @@ def test_a_write_that_fails_midway_stops_the_read_ahead_and_leaves_the_connectio
             AgentFeedbackFactory(safe_to_send=True, rubric={"clarity": 1000 if index == 4 else 5})
 
     with pytest.raises(CommandError, match=r"export #\d+ failed: ArrowInvalid: .*1000"):
-        call_command("export_training", "--format", "parquet", "--output", str(tmp_path / "broken.parquet"), verbosity=0)
+        export(tmp_path, "broken.parquet", "--format", "parquet")
 
     # then the thread is gone, no file is left, and the same connection runs the next export
     assert [thread for thread in threading.enumerate() if thread.name == "export-read-ahead"] == []
     assert list(tmp_path.iterdir()) == []
-    call_command("export_training", "--format", "jsonl", "--output", str(tmp_path / "next.jsonl"), verbosity=0)
-    assert len(read_back(tmp_path / "next.jsonl")) == 30
+    assert len(draft_rows(export(tmp_path, "next.jsonl"))) == 30
 
 
 def chunks_then_failure():

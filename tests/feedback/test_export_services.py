@@ -1,6 +1,5 @@
 """Training-data exports run in the foreground: the command, the files, their manifests, failures and pruning."""
 
-import hashlib
 import json
 import os
 import subprocess
@@ -12,7 +11,7 @@ from urllib.parse import quote
 import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db import connection
 from django.utils import timezone
 
@@ -21,29 +20,12 @@ from feedback.exports.services import training_exports_prune
 from feedback.exports.writers import SCHEMAS
 from feedback.models import ExportStatus, TrainingExport
 from hotdash.db_context import Role, acting_as
+from tests.feedback.export_files import export, jsonl_rows, manifest_of, sha256
 from tests.feedback.factories import AgentFeedbackFactory
 
 pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def manifest_of(path: Path) -> dict:
-    return json.loads(path.with_name(path.name + ".manifest.json").read_text())
-
-
-def export(tmp_path: Path, name: str, *args: str) -> Path:
-    output = tmp_path / name
-    call_command("export_training", "--output", str(output), *args, verbosity=0)
-    return output
-
-
-def jsonl_rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 @pytest.fixture

@@ -1,12 +1,6 @@
 """Drafts redacted ahead of exports (feedback_redactions): the same files, never stale text, service role only."""
 
-import csv
-import hashlib
-import io
-import json
-from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
@@ -15,36 +9,10 @@ from feedback.exports.services import redactor_from_settings
 from feedback.exports.stored_redactions import stored_redactions_fill
 from feedback.models import AgentFeedback
 from hotdash.db_context import Role, acting_as
+from tests.feedback.export_files import draft_rows, export, jsonl_rows, manifest_of, sha256
 from tests.feedback.factories import AgentFeedbackFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def manifest_of(path: Path) -> dict:
-    return json.loads(path.with_name(path.name + ".manifest.json").read_text())
-
-
-def export(tmp_path: Path, name: str, *args: str) -> Path:
-    output = tmp_path / name
-    call_command("export_training", "--output", str(output), *args, verbosity=0)
-    return output
-
-
-def jsonl_rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
-
-
-def input_texts(path: Path) -> list[str]:
-    """The input_text column of an export file, in its format."""
-    if path.suffix == ".jsonl":
-        return [row["input_text"] for row in jsonl_rows(path)]
-    if path.suffix == ".csv":
-        return [row["input_text"] for row in csv.DictReader(io.StringIO(path.read_text(), newline=""))]
-    return pq.read_table(path).column("input_text").to_pylist()
 
 
 def fill(limit: int = 1000) -> int:
@@ -114,7 +82,8 @@ def test_an_export_from_stored_redactions_writes_the_same_bytes_and_counts_as_re
     assert manifest_of(pooled)["redactions"] == manifest_of(redacting)["redactions"]
     # and it did copy the stored lines: a stored line changed behind its back shows in the next export
     tamper(drafts[0].pk, "stored text")
-    assert input_texts(export(tmp_path, f"tampered.{export_format}", "--format", export_format))[0] == "stored text"
+    tampered = export(tmp_path, f"tampered.{export_format}", "--format", export_format)
+    assert draft_rows(tampered)[0]["input_text"] == "stored text"
 
 
 def test_a_draft_edited_after_its_redaction_was_stored_is_redacted_again(tmp_path, drafts):
